@@ -1,0 +1,387 @@
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools.safe_eval import safe_eval
+
+NUMERIC_TYPES = ("integer", "float", "monetary")
+LEVELS = ("user", "team", "company")
+
+
+class PerformanceKpi(models.Model):
+    _name = "performance.kpi"
+    _description = "Performance KPI"
+    _order = "sequence, id"
+
+    # Definition
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True, help="Short unique code, used in formulas and exports.")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    description = fields.Text(translate=True)
+    company_id = fields.Many2one(
+        "res.company", help="Leave empty to share the KPI between companies."
+    )
+    category = fields.Selection(
+        [("result", "Result"), ("process", "Process"), ("growth", "Growth")],
+        required=True,
+        default="result",
+    )
+    kind = fields.Selection(
+        [("source", "Computed from documents"), ("ratio", "Ratio of two KPIs"), ("manual", "Entered by hand")],
+        required=True,
+        default="source",
+    )
+    direction = fields.Selection(
+        [("higher", "Higher is better"), ("lower", "Lower is better")],
+        required=True,
+        default="higher",
+    )
+    unit = fields.Selection(
+        [("amount", "Amount"), ("number", "Number"), ("percent", "Percent")],
+        required=True,
+        default="amount",
+    )
+
+    # Source KPIs
+    model_id = fields.Many2one("ir.model", string="Source Model", ondelete="cascade")
+    model_name = fields.Char(related="model_id.model", string="Source Model Name")
+    domain = fields.Char(default="[]", help="Which records of the source model count.")
+    date_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Date Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime'))]",
+    )
+    user_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Salesperson Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'res.users')]",
+    )
+    team_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Sales Team Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'crm.team')]",
+        help="Team values group by this field. Without it a team's value is the "
+        "sum of its members' values.",
+    )
+    measure_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Measure Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id)]",
+        help="The field summed or averaged, or whose distinct values are counted.",
+    )
+    aggregation = fields.Selection(
+        [
+            ("sum", "Sum"),
+            ("count", "Count"),
+            ("count_distinct", "Count distinct"),
+            ("avg", "Average"),
+        ],
+        default="sum",
+    )
+
+    # Ratio KPIs
+    numerator_id = fields.Many2one("performance.kpi", string="Numerator", ondelete="restrict")
+    denominator_id = fields.Many2one("performance.kpi", string="Denominator", ondelete="restrict")
+
+    _sql_constraints = [
+        ("code_unique", "UNIQUE(code, company_id)", "The KPI code must be unique per company."),
+    ]
+
+    # ------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------
+
+    @api.constrains(
+        "kind",
+        "model_id",
+        "domain",
+        "date_field_id",
+        "user_field_id",
+        "team_field_id",
+        "measure_field_id",
+        "aggregation",
+    )
+    def _check_source(self):
+        for kpi in self.filtered(lambda k: k.kind == "source"):
+            if not (kpi.model_id and kpi.date_field_id and kpi.user_field_id and kpi.aggregation):
+                raise ValidationError(
+                    _(
+                        "The KPI %(kpi)s needs a source model, a date field, a "
+                        "salesperson field and an aggregation.",
+                        kpi=kpi.display_name,
+                    )
+                )
+            for field in kpi.date_field_id | kpi.user_field_id | kpi.team_field_id | kpi.measure_field_id:
+                if field.model_id != kpi.model_id:
+                    raise ValidationError(
+                        _(
+                            "The field %(field)s of the KPI %(kpi)s does not belong to "
+                            "the model %(model)s.",
+                            field=field.name,
+                            kpi=kpi.display_name,
+                            model=kpi.model_id.model,
+                        )
+                    )
+            if kpi.date_field_id.ttype not in ("date", "datetime"):
+                raise ValidationError(
+                    _("The date field of the KPI %(kpi)s must be a date.", kpi=kpi.display_name)
+                )
+            if kpi.user_field_id.ttype != "many2one" or kpi.user_field_id.relation != "res.users":
+                raise ValidationError(
+                    _(
+                        "The salesperson field of the KPI %(kpi)s must link to a user.",
+                        kpi=kpi.display_name,
+                    )
+                )
+            if kpi.team_field_id and kpi.team_field_id.relation != "crm.team":
+                raise ValidationError(
+                    _(
+                        "The sales team field of the KPI %(kpi)s must link to a sales team.",
+                        kpi=kpi.display_name,
+                    )
+                )
+            if kpi.aggregation != "count" and not kpi.measure_field_id:
+                raise ValidationError(
+                    _("The KPI %(kpi)s needs a measure field.", kpi=kpi.display_name)
+                )
+            if kpi.aggregation in ("sum", "avg") and kpi.measure_field_id.ttype not in NUMERIC_TYPES:
+                raise ValidationError(
+                    _(
+                        "The measure field of the KPI %(kpi)s must be a number to be "
+                        "summed or averaged.",
+                        kpi=kpi.display_name,
+                    )
+                )
+            kpi._check_domain()
+
+    def _check_domain(self):
+        self.ensure_one()
+        try:
+            domain = self._get_domain()
+            # sudo: the KPI author may not read the source model; only the
+            # shape of the domain is checked here, nothing is returned.
+            self.env[self.model_id.model].sudo()._search(domain)
+        except (SyntaxError, ValueError, NameError, KeyError, TypeError, AssertionError) as error:
+            raise ValidationError(
+                _(
+                    "The domain of the KPI %(kpi)s is not valid: %(error)s",
+                    kpi=self.display_name,
+                    error=error,
+                )
+            ) from error
+
+    @api.constrains("kind", "numerator_id", "denominator_id")
+    def _check_ratio(self):
+        for kpi in self.filtered(lambda k: k.kind == "ratio"):
+            if not (kpi.numerator_id and kpi.denominator_id):
+                raise ValidationError(
+                    _(
+                        "The ratio KPI %(kpi)s needs a numerator and a denominator.",
+                        kpi=kpi.display_name,
+                    )
+                )
+            if kpi in kpi._get_ratio_operands():
+                raise ValidationError(
+                    _(
+                        "The ratio KPI %(kpi)s refers to itself, directly or through "
+                        "another ratio.",
+                        kpi=kpi.display_name,
+                    )
+                )
+
+    def _get_ratio_operands(self):
+        """Every KPI a ratio KPI depends on, transitively (cycle-safe)."""
+        seen = self.browse()
+        todo = self.numerator_id | self.denominator_id
+        while todo:
+            seen |= todo
+            todo = (todo.numerator_id | todo.denominator_id) - seen
+        return seen
+
+    # ------------------------------------------------------------
+    # Values
+    # ------------------------------------------------------------
+
+    def _is_cumulative(self):
+        """A cumulative KPI grows over its period (a sum or a count of
+        documents): by mid-period it should be at half of its target."""
+        self.ensure_one()
+        return (
+            self.kind == "source"
+            and self.aggregation in ("sum", "count", "count_distinct")
+            and self.direction == "higher"
+        )
+
+    def _get_domain(self):
+        self.ensure_one()
+        context = {
+            "uid": self.env.uid,
+            "user": self.env.user,
+            "context_today": lambda: fields.Date.context_today(self),
+            "datetime": datetime,
+            "timedelta": timedelta,
+        }
+        domain = safe_eval(self.domain or "[]", context)
+        if not isinstance(domain, list | tuple):
+            raise ValueError(_("a domain must be a list"))
+        return expression.normalize_domain(list(domain))
+
+    def _get_source_domain(self, date_from, date_to, company):
+        """Domain of the source records counted for ``company`` between two dates."""
+        self.ensure_one()
+        Source = self.env[self.model_id.model]
+        date_field = self.date_field_id.name
+        if Source._fields[date_field].type == "datetime":
+            date_domain = [
+                (date_field, ">=", datetime.combine(date_from, time.min)),
+                (date_field, "<", datetime.combine(date_to + timedelta(days=1), time.min)),
+            ]
+        else:
+            date_domain = [(date_field, ">=", date_from), (date_field, "<=", date_to)]
+        company_domain = []
+        if company and "company_id" in Source._fields:
+            company_domain = [("company_id", "in", company.ids)]
+        return expression.AND([self._get_domain(), date_domain, company_domain])
+
+    def _get_aggregates(self):
+        self.ensure_one()
+        if self.aggregation == "count":
+            return ["__count"]
+        measure = self.measure_field_id.name
+        if self.aggregation == "avg":
+            return [f"{measure}:sum", "__count"]
+        return [f"{measure}:{self.aggregation}"]
+
+    def _aggregate_value(self, aggregates):
+        """One value out of the aggregates of one group."""
+        if self.aggregation == "avg":
+            total, count = aggregates
+            return total / count if count else 0.0
+        return aggregates[0] or 0.0
+
+    def _get_values(self, date_from, date_to, level, owner_ids, company):
+        """Values of these KPIs for many owners between two dates.
+
+        ``level`` is ``user``, ``team`` or ``company`` and ``owner_ids`` are ids
+        of users, teams or companies. Returns ``{kpi_id: {owner_id: value}}``
+        with a value for every owner (0 when nothing counts). Each source KPI
+        costs one grouped query, whatever the number of owners; a ratio KPI
+        costs the queries of its operands, each computed once.
+        """
+        if level not in LEVELS:
+            raise UserError(_("Unknown KPI level: %(level)s", level=level))
+        owner_ids = list(owner_ids)
+        cache = {}
+        for kpi in self:
+            kpi._compute_into(cache, date_from, date_to, level, owner_ids, company)
+        return {kpi.id: cache[kpi.id] for kpi in self}
+
+    def _compute_into(self, cache, date_from, date_to, level, owner_ids, company):
+        self.ensure_one()
+        if self.id in cache:
+            return cache[self.id]
+        if self.kind == "source":
+            values = self._read_source_values(date_from, date_to, level, owner_ids, company)
+        elif self.kind == "ratio":
+            numerators = self.numerator_id._compute_into(
+                cache, date_from, date_to, level, owner_ids, company
+            )
+            denominators = self.denominator_id._compute_into(
+                cache, date_from, date_to, level, owner_ids, company
+            )
+            factor = 100.0 if self.unit == "percent" else 1.0
+            values = {
+                owner: (numerators[owner] / denominators[owner] * factor if denominators[owner] else 0.0)
+                for owner in owner_ids
+            }
+        else:
+            values = dict.fromkeys(owner_ids, 0.0)
+        cache[self.id] = values
+        return values
+
+    def _read_source_values(self, date_from, date_to, level, owner_ids, company):
+        self.ensure_one()
+        # sudo: a KPI value is a total over documents the person asking may
+        # not read one by one (a rep's team target counts the whole team).
+        # The company is filtered explicitly in the domain instead.
+        Source = self.env[self.model_id.model].sudo()
+        if not Source._auto:
+            # A reporting view reads tables the ORM does not know it depends on.
+            self.env.flush_all()
+        domain = self._get_source_domain(date_from, date_to, company)
+        aggregates = self._get_aggregates()
+        values = dict.fromkeys(owner_ids, 0.0)
+        if not owner_ids:
+            return values
+        if level == "company":
+            if "company_id" in Source._fields:
+                groupby_field = "company_id"
+            else:
+                [row] = Source._read_group(domain, [], aggregates)
+                return dict.fromkeys(owner_ids, self._aggregate_value(row))
+        elif level == "team" and self.team_field_id:
+            groupby_field = self.team_field_id.name
+        elif level == "team":
+            return self._read_team_values_by_members(Source, domain, aggregates, owner_ids)
+        else:
+            groupby_field = self.user_field_id.name
+        domain = expression.AND([domain, [(groupby_field, "in", owner_ids)]])
+        for owner, *row in Source._read_group(domain, [groupby_field], aggregates):
+            values[owner.id] = self._aggregate_value(row)
+        return values
+
+    def _read_team_values_by_members(self, Source, domain, aggregates, team_ids):
+        """Team values of a KPI without a team field: its members' documents."""
+        memberships = self.env["crm.team.member"].sudo().search_read(
+            [("crm_team_id", "in", team_ids)], ["crm_team_id", "user_id"]
+        )
+        teams_by_user = defaultdict(list)
+        for membership in memberships:
+            teams_by_user[membership["user_id"][0]].append(membership["crm_team_id"][0])
+        user_field = self.user_field_id.name
+        domain = expression.AND([domain, [(user_field, "in", list(teams_by_user))]])
+        totals = defaultdict(float)
+        counts = defaultdict(int)
+        for user, *row in Source._read_group(domain, [user_field], aggregates):
+            for team_id in teams_by_user[user.id]:
+                totals[team_id] += row[0] or 0.0
+                if self.aggregation == "avg":
+                    counts[team_id] += row[1]
+        if self.aggregation == "avg":
+            return {team: totals[team] / counts[team] if counts[team] else 0.0 for team in team_ids}
+        return {team: totals[team] for team in team_ids}
+
+    def _get_documents_action(self, date_from, date_to, level, owner_id, company):
+        """Window action listing the source documents behind one value."""
+        self.ensure_one()
+        kpi = self
+        while kpi.kind == "ratio":
+            kpi = kpi.numerator_id
+        if kpi.kind != "source":
+            raise UserError(
+                _("The KPI %(kpi)s is entered by hand: it has no source documents.", kpi=self.display_name)
+            )
+        domain = kpi._get_source_domain(date_from, date_to, company)
+        if level == "user":
+            domain = expression.AND([domain, [(kpi.user_field_id.name, "=", owner_id)]])
+        elif level == "team" and kpi.team_field_id:
+            domain = expression.AND([domain, [(kpi.team_field_id.name, "=", owner_id)]])
+        elif level == "team":
+            members = self.env["crm.team"].browse(owner_id).member_ids
+            domain = expression.AND([domain, [(kpi.user_field_id.name, "in", members.ids)]])
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("%(kpi)s: source documents", kpi=kpi.display_name),
+            "res_model": kpi.model_id.model,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": domain,
+            "context": {"active_test": False},
+        }

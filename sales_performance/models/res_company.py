@@ -1,0 +1,19 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    performance_inflation_tolerance = fields.Float(
+        string="Target Inflation Tolerance (%)",
+        default=5.0,
+        help="Warn when the targets allocated to the children of a target add up "
+        "to more than the target itself by more than this percentage.",
+    )
+    performance_pace_margin = fields.Float(
+        string="Pace Margin (points)",
+        default=10.0,
+        help="A target is behind pace when its attainment is below the share of "
+        "the period elapsed by more than this many percentage points, and ahead "
+        "when it is above by more.",
+    )

@@ -1,0 +1,1 @@
+from . import performance_invoice_report

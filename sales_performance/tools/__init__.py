@@ -1,0 +1,2 @@
+from . import allocation
+from . import pace

@@ -1,0 +1,2 @@
+from . import performance_period_generate
+from . import performance_target_allocate

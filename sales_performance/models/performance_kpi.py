@@ -279,7 +279,9 @@ class PerformanceKpi(models.Model):
             raise UserError(_("Unknown KPI level: %(level)s", level=level))
         owner_ids = list(owner_ids)
         cache = {}
-        for kpi in self:
+        # sudo: a KPI points at ir.model and ir.model.fields, which only
+        # administrators read; whoever may see a target may see its value.
+        for kpi in self.sudo():
             kpi._compute_into(cache, date_from, date_to, level, owner_ids, company)
         return {kpi.id: cache[kpi.id] for kpi in self}
 
@@ -361,7 +363,9 @@ class PerformanceKpi(models.Model):
     def _get_documents_action(self, date_from, date_to, level, owner_id, company):
         """Window action listing the source documents behind one value."""
         self.ensure_one()
-        kpi = self
+        # sudo: to read the KPI's model and fields; the documents themselves
+        # open under the user's own rights.
+        kpi = self.sudo()
         while kpi.kind == "ratio":
             kpi = kpi.numerator_id
         if kpi.kind != "source":

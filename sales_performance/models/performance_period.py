@@ -58,20 +58,20 @@ class PerformancePeriod(models.Model):
         help="Share of the days of the period elapsed today.",
     )
 
-    _sql_constraints = [
-        (
-            "date_check",
-            "CHECK(date_start <= date_end)",
-            "A period cannot end before it starts.",
-        ),
-    ]
-
     def _compute_elapsed_pct(self):
         today = fields.Date.context_today(self)
         for period in self:
             period.elapsed_pct = pace.elapsed_share(
                 period.date_start, period.date_end, today
             )
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for period in self:
+            if period.date_end < period.date_start:
+                raise ValidationError(
+                    _("The period %(period)s cannot end before it starts.", period=period.name)
+                )
 
     @api.constrains("date_start", "date_end", "period_type", "company_id", "active")
     def _check_overlap(self):

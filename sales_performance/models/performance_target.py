@@ -407,6 +407,9 @@ class PerformanceTarget(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        # Refuse on rights before explaining business rules to someone who
+        # could not change the target anyway.
+        self.check_access("write")
         vals = dict(vals)
         reason = vals.pop("change_reason", None) or self.env.context.get(
             "performance_change_reason"
@@ -469,10 +472,13 @@ class PerformanceTarget(models.Model):
         number of targets; targets of closed periods and of manual KPIs keep
         their actual.
         """
-        targets = self.filtered(
+        self.check_access("read")
+        # sudo: an actual is derived from documents, never typed in, so whoever
+        # may read a target may bring it up to date.
+        targets = self.sudo().filtered(
             lambda target: target.period_id.state == "open" and target.kpi_id.kind != "manual"
         )
-        groups = defaultdict(lambda: self.browse())
+        groups = defaultdict(lambda: targets.browse())
         for target in targets:
             groups[(target.period_id, target.owner_type, target.company_id)] |= target
         for (period, level, company), batch in groups.items():
@@ -484,8 +490,8 @@ class PerformanceTarget(models.Model):
                 target.actual = values[target.kpi_id.id][owner_id]
         targets.actual_date = fields.Datetime.now()
         # Elapsed share moves with the calendar, not with a field.
-        self.env.add_to_compute(self._fields["elapsed_pct"], self.filtered(lambda t: t.period_state == "open"))
-        self.flush_recordset()
+        self.env.add_to_compute(self._fields["elapsed_pct"], targets)
+        targets.flush_recordset()
         return True
 
     def action_allocate(self):

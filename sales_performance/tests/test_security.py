@@ -1,0 +1,168 @@
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import HR_GROUPS, JAN_15, PerformanceCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTargetAccess(PerformanceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_target = cls._target(1000.0)
+        cls.team_a_target = cls._target(600.0, owner=cls.team_a, parent_id=cls.company_target.id)
+        cls.team_b_target = cls._target(400.0, owner=cls.team_b, parent_id=cls.company_target.id)
+        cls.rep_1_target = cls._target(300.0, owner=cls.rep_1, parent_id=cls.team_a_target.id)
+        cls.rep_2_target = cls._target(300.0, owner=cls.rep_2, parent_id=cls.team_a_target.id)
+        cls.rep_3_target = cls._target(400.0, owner=cls.rep_3, parent_id=cls.team_b_target.id)
+        cls.all_targets = (
+            cls.company_target
+            | cls.team_a_target
+            | cls.team_b_target
+            | cls.rep_1_target
+            | cls.rep_2_target
+            | cls.rep_3_target
+        )
+
+    def test_rep_sees_only_own_targets(self):
+        """A rep reads their own targets and nothing else."""
+        Target = self.Target.with_user(self.rep_1)
+        self.assertEqual(Target.search([("id", "in", self.all_targets.ids)]), self.rep_1_target)
+        self.assertEqual(self.rep_1_target.with_user(self.rep_1).target_value, 300.0)
+        with self.assertRaises(AccessError):
+            self.rep_2_target.with_user(self.rep_1).read(["target_value"])
+        with self.assertRaises(AccessError):
+            self.team_a_target.with_user(self.rep_1).read(["target_value"])
+
+    def test_rep_cannot_change_or_create_targets(self):
+        """A rep cannot raise, lower, create or delete a target, not even their own."""
+        with self.assertRaises(AccessError):
+            self.rep_1_target.with_user(self.rep_1).write({"target_value": 1.0})
+        with self.assertRaises(AccessError):
+            self.Target.with_user(self.rep_1).create(
+                {
+                    "kpi_id": self.kpi_revenue.id,
+                    "period_id": self.feb.id,
+                    "owner_type": "user",
+                    "user_id": self.rep_1.id,
+                    "target_value": 1.0,
+                }
+            )
+        with self.assertRaises(AccessError):
+            self.rep_1_target.with_user(self.rep_1).unlink()
+        self.assertEqual(self.rep_1_target.target_value, 300.0)
+
+    def test_leader_sees_own_team(self):
+        """A team leader reads the targets of the teams they lead and of their members."""
+        Target = self.Target.with_user(self.leader_a)
+        self.assertEqual(
+            Target.search([("id", "in", self.all_targets.ids)]),
+            self.team_a_target | self.rep_1_target | self.rep_2_target,
+        )
+        with self.assertRaises(AccessError):
+            self.rep_3_target.with_user(self.leader_a).read(["target_value"])
+
+    def test_leader_allocates_own_team_only(self):
+        """A leader allocates their team's target and cannot create targets in another team."""
+        team_target = self._target(900.0, owner=self.team_a, period=self.feb)
+        team_target.with_user(self.leader_a).action_allocate()
+        self.assertEqual(team_target.child_ids.mapped("target_value"), [450.0, 450.0])
+        with self.assertRaises(AccessError):
+            self.Target.with_user(self.leader_a).create(
+                {
+                    "kpi_id": self.kpi_revenue.id,
+                    "period_id": self.feb.id,
+                    "owner_type": "user",
+                    "team_id": self.team_b.id,
+                    "user_id": self.rep_3.id,
+                    "target_value": 1.0,
+                }
+            )
+        with self.assertRaises(AccessError):
+            self.team_b_target.with_user(self.leader_a).action_allocate()
+
+    def test_refresh_counts_documents_the_user_cannot_read(self):
+        """A rep refreshes their own actual; a leader's team actual counts every member's invoices."""
+        self._invoices([(self.rep_1, 100.0, JAN_15), (self.rep_2, 50.0, JAN_15)])
+        self.rep_1_target.with_user(self.rep_1).action_compute()
+        self.assertEqual(self.rep_1_target.actual, 100.0)
+        self.team_a_target.with_user(self.leader_a).action_compute()
+        self.assertEqual(self.team_a_target.actual, 150.0)
+        with self.assertRaises(AccessError):
+            self.rep_2_target.with_user(self.rep_1).action_compute()
+
+    def test_hr_sees_all_but_configures_nothing(self):
+        """HR reads every target of the company but cannot change KPIs or periods."""
+        Target = self.Target.with_user(self.hr_officer)
+        self.assertEqual(Target.search([("id", "in", self.all_targets.ids)]), self.all_targets)
+        with self.assertRaises(AccessError):
+            self.kpi_revenue.with_user(self.hr_officer).write({"name": "Revenue"})
+        with self.assertRaises(AccessError):
+            self.jan.with_user(self.hr_officer).write({"name": "January"})
+
+    def test_admin_configures(self):
+        """The performance administrator creates periods and KPIs."""
+        year = self.Period.with_user(self.perf_admin).generate_fiscal_year(2031)
+        self.assertEqual(len(year.child_ids.child_ids), 12)
+        kpi = self.Kpi.with_user(self.perf_admin).create(
+            {"name": "Satisfaction", "code": "SAT2", "kind": "manual", "unit": "percent"}
+        )
+        self.assertEqual(kpi.kind, "manual")
+
+    def test_rep_cannot_configure(self):
+        """A rep reads KPIs and periods and changes neither."""
+        self.assertTrue(self.kpi_revenue.with_user(self.rep_1).name)
+        with self.assertRaises(AccessError):
+            self.Kpi.with_user(self.rep_1).create({"name": "X", "code": "X", "kind": "manual"})
+        with self.assertRaises(AccessError):
+            self.Period.with_user(self.rep_1).generate_fiscal_year(2032)
+
+    def test_other_company_targets_are_invisible(self):
+        """HR of one company does not see the targets of another company."""
+        other = self.setup_other_company()["company"]
+        period = self.Period.create(
+            {"name": "Other Jan", "date_start": "2025-01-01", "date_end": "2025-01-31", "company_id": other.id}
+        )
+        foreign = self.Target.create(
+            {
+                "kpi_id": self.kpi_revenue.id,
+                "period_id": period.id,
+                "company_id": other.id,
+                "owner_type": "company",
+                "target_value": 5.0,
+            }
+        )
+        Target = self.Target.with_user(self.hr_officer)
+        self.assertFalse(Target.search([("id", "=", foreign.id)]))
+        with self.assertRaises(AccessError):
+            foreign.with_user(self.hr_officer).read(["target_value"])
+        both = new_test_user(
+            self.env,
+            login="hr_both",
+            groups=HR_GROUPS,
+            company_id=other.id,
+            company_ids=[Command.set((other | self.env.company).ids)],
+        )
+        self.assertEqual(
+            self.Target.with_user(both).with_company(other).search([("id", "=", foreign.id)]), foreign
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestInvoiceReportAccess(PerformanceCommon):
+    def test_rows_follow_the_target_rules(self):
+        """Invoice analysis: a rep sees own rows, a leader the team's, HR all."""
+        invoices = self._invoices(
+            [(self.rep_1, 100.0, JAN_15), (self.rep_2, 200.0, JAN_15), (self.rep_3, 300.0, JAN_15)]
+        )
+        Report = self.env["performance.invoice.report"]
+        domain = [("move_id", "in", invoices.ids)]
+        self.env.flush_all()
+        self.assertEqual(
+            Report.with_user(self.rep_1).search(domain).move_id, invoices[0]
+        )
+        self.assertEqual(Report.with_user(self.leader_a).search(domain).move_id, invoices[:2])
+        self.assertEqual(Report.with_user(self.hr_officer).search(domain).move_id, invoices)
+        groups = Report.with_user(self.rep_1).read_group(domain, ["amount_untaxed:sum"], [])
+        self.assertEqual(groups[0]["amount_untaxed"], 100.0)

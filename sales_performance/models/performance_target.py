@@ -103,6 +103,7 @@ class PerformanceTarget(models.Model):
     )
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("performance.target", "parent_id", string="Allocated Targets")
+    child_count = fields.Integer(compute="_compute_child_count")
     allocation_method = fields.Selection(
         [
             ("equal", "Equal split"),
@@ -140,10 +141,18 @@ class PerformanceTarget(models.Model):
     )
     actual_date = fields.Datetime(string="Actual Computed On", readonly=True)
     attainment = fields.Float(
-        string="Attainment (%)", compute="_compute_attainment", store=True, digits=(16, 1)
+        string="Attainment (%)",
+        compute="_compute_attainment",
+        store=True,
+        digits=(16, 1),
+        aggregator="avg",
     )
     elapsed_pct = fields.Float(
-        string="Elapsed (%)", compute="_compute_pace", store=True, digits=(16, 1)
+        string="Elapsed (%)",
+        compute="_compute_pace",
+        store=True,
+        digits=(16, 1),
+        aggregator="avg",
     )
     pace_status = fields.Selection(
         [
@@ -203,6 +212,11 @@ class PerformanceTarget(models.Model):
                 )
                 if part
             )
+
+    @api.depends("child_ids")
+    def _compute_child_count(self):
+        for target in self:
+            target.child_count = len(target.child_ids)
 
     @api.depends(
         "target_value",
@@ -435,7 +449,9 @@ class PerformanceTarget(models.Model):
                     )
                 )
         old_values = {target.id: target.target_value for target in changed}
-        result = super().write(vals)
+        # Allocated targets edited in the same save share the reason.
+        targets = self.with_context(performance_change_reason=reason) if reason else self
+        result = super(PerformanceTarget, targets).write(vals)
         for target in changed:
             target.message_post(
                 body=_(

@@ -214,3 +214,21 @@ class TestTargetChanges(PerformanceCommon):
         target.target_value = 900.0
         self.assertEqual(target.target_value, 900.0)
         self.assertFalse(target.reason_required)
+
+    @freeze_time("2025-01-10")
+    def test_reason_reaches_allocated_targets(self):
+        """Editing allocated targets from the parent's form uses the parent's reason."""
+        parent = self._target(1000.0, owner=self.team_a)
+        parent.action_allocate()
+        child = parent.child_ids[0]
+        self.cr.precommit.run()
+        with self.assertRaisesRegex(UserError, "give a reason"):
+            parent.write({"child_ids": [Command.update(child.id, {"target_value": 600.0})]})
+        parent.write(
+            {
+                "change_reason": "Territory moved",
+                "child_ids": [Command.update(child.id, {"target_value": 600.0})],
+            }
+        )
+        self.assertEqual(child.target_value, 600.0)
+        self.assertTrue(any("Territory moved" in body for body in child.message_ids.mapped("body")))

@@ -25,6 +25,11 @@
         "wizards/performance_target_allocate_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "sales_performance/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/sales_performance_demo.xml",
     ],

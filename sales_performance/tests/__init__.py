@@ -5,3 +5,4 @@ from . import test_pace_tools
 from . import test_period
 from . import test_security
 from . import test_target
+from . import test_tours

@@ -1,0 +1,88 @@
+from odoo import Command, fields
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import LEADER_GROUPS, REP_GROUPS
+
+
+class TargetTourCommon(HttpCase):
+    """Targets in the current month, since the targets screen opens on it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        company = cls.env.company
+        today = fields.Date.context_today(cls.env["performance.period"])
+        Period = cls.env["performance.period"]
+        month = Period.search(
+            [
+                ("company_id", "=", company.id),
+                ("period_type", "=", "month"),
+                ("date_start", "<=", today),
+                ("date_end", ">=", today),
+            ]
+        )
+        if not month:
+            year = Period.generate_fiscal_year(
+                today.year if today.month <= int(company.fiscalyear_last_month) else today.year + 1,
+                company,
+            )
+            month = year.child_ids.child_ids.filtered(lambda m: m.date_start <= today <= m.date_end)
+        cls.leader = new_test_user(cls.env, login="tour_leader", name="Leader A", groups=LEADER_GROUPS)
+        cls.rep_1 = new_test_user(cls.env, login="tour_rep", name="Rep One", groups=REP_GROUPS)
+        cls.rep_2 = new_test_user(cls.env, login="tour_rep_2", name="Rep Two", groups=REP_GROUPS)
+        team = cls.env["crm.team"].create(
+            {
+                "name": "Team A",
+                "user_id": cls.leader.id,
+                "member_ids": [Command.set((cls.rep_1 | cls.rep_2).ids)],
+            }
+        )
+        cls.team_target = cls.env["performance.target"].create(
+            {
+                "kpi_id": cls.env.ref("sales_performance.kpi_win_rate").id,
+                "period_id": month.id,
+                "owner_type": "team",
+                "team_id": team.id,
+                "target_value": 50.0,
+            }
+        )
+        cls.team_target.action_allocate()
+        cls.team_target.child_ids.action_compute()
+
+
+@tagged("post_install", "-at_install")
+class TestRepTourPhone(TargetTourCommon):
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_rep_targets_at_phone_width(self):
+        """A rep opens their targets on a phone and sees their own card only."""
+        self.start_tour("/odoo/action-sales_performance.action_performance_target", "sales_performance_rep_targets", login="tour_rep")
+
+
+@tagged("post_install", "-at_install")
+class TestRepTourDesktop(TargetTourCommon):
+    def test_rep_targets_at_desktop_width(self):
+        """The same rep flow works on a desktop screen."""
+        self.start_tour("/odoo/action-sales_performance.action_performance_target", "sales_performance_rep_targets", login="tour_rep")
+
+
+@tagged("post_install", "-at_install")
+class TestLeaderTour(TargetTourCommon):
+    def test_leader_opens_team_allocation(self):
+        """A team leader opens the team target and its reps' shares."""
+        self.start_tour("/odoo/action-sales_performance.action_performance_target", "sales_performance_leader_targets", login="tour_leader")
+
+
+@tagged("post_install", "-at_install")
+class TestLeaderTourPhone(TargetTourCommon):
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_leader_opens_team_allocation_on_phone(self):
+        """The leader flow works on a phone, smart buttons folded."""
+        self.start_tour(
+            "/odoo/action-sales_performance.action_performance_target",
+            "sales_performance_leader_targets_phone",
+            login="tour_leader",
+        )

@@ -17,7 +17,9 @@ class PerformanceKpi(models.Model):
 
     # Definition
     name = fields.Char(required=True, translate=True)
-    code = fields.Char(required=True, help="Short unique code, used in formulas and exports.")
+    code = fields.Char(
+        required=True, help="Short unique code, used in formulas and exports."
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     description = fields.Text(translate=True)
@@ -30,7 +32,11 @@ class PerformanceKpi(models.Model):
         default="result",
     )
     kind = fields.Selection(
-        [("source", "Computed from documents"), ("ratio", "Ratio of two KPIs"), ("manual", "Entered by hand")],
+        [
+            ("source", "Computed from documents"),
+            ("ratio", "Ratio of two KPIs"),
+            ("manual", "Entered by hand"),
+        ],
         required=True,
         default="source",
     )
@@ -51,7 +57,6 @@ class PerformanceKpi(models.Model):
     domain = fields.Char(default="[]", help="Which records of the source model count.")
     date_field_id = fields.Many2one(
         "ir.model.fields",
-        string="Date Field",
         ondelete="cascade",
         domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime'))]",
     )
@@ -59,19 +64,20 @@ class PerformanceKpi(models.Model):
         "ir.model.fields",
         string="Salesperson Field",
         ondelete="cascade",
-        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'res.users')]",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), "
+        "('relation', '=', 'res.users')]",
     )
     team_field_id = fields.Many2one(
         "ir.model.fields",
         string="Sales Team Field",
         ondelete="cascade",
-        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'crm.team')]",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), "
+        "('relation', '=', 'crm.team')]",
         help="Team values group by this field. Without it a team's value is the "
         "sum of its members' values.",
     )
     measure_field_id = fields.Many2one(
         "ir.model.fields",
-        string="Measure Field",
         ondelete="cascade",
         domain="[('model_id', '=', model_id)]",
         help="The field summed or averaged, or whose distinct values are counted.",
@@ -87,11 +93,15 @@ class PerformanceKpi(models.Model):
     )
 
     # Ratio KPIs
-    numerator_id = fields.Many2one("performance.kpi", string="Numerator", ondelete="restrict")
-    denominator_id = fields.Many2one("performance.kpi", string="Denominator", ondelete="restrict")
+    numerator_id = fields.Many2one("performance.kpi", ondelete="restrict")
+    denominator_id = fields.Many2one("performance.kpi", ondelete="restrict")
 
     _sql_constraints = [
-        ("code_unique", "UNIQUE(code, company_id)", "The KPI code must be unique per company."),
+        (
+            "code_unique",
+            "UNIQUE(code, company_id)",
+            "The KPI code must be unique per company.",
+        ),
     ]
 
     # ------------------------------------------------------------
@@ -110,7 +120,12 @@ class PerformanceKpi(models.Model):
     )
     def _check_source(self):
         for kpi in self.filtered(lambda k: k.kind == "source"):
-            if not (kpi.model_id and kpi.date_field_id and kpi.user_field_id and kpi.aggregation):
+            if not (
+                kpi.model_id
+                and kpi.date_field_id
+                and kpi.user_field_id
+                and kpi.aggregation
+            ):
                 raise ValidationError(
                     _(
                         "The KPI %(kpi)s needs a source model, a date field, a "
@@ -118,7 +133,12 @@ class PerformanceKpi(models.Model):
                         kpi=kpi.display_name,
                     )
                 )
-            for field in kpi.date_field_id | kpi.user_field_id | kpi.team_field_id | kpi.measure_field_id:
+            for field in (
+                kpi.date_field_id
+                | kpi.user_field_id
+                | kpi.team_field_id
+                | kpi.measure_field_id
+            ):
                 if field.model_id != kpi.model_id:
                     raise ValidationError(
                         _(
@@ -131,9 +151,15 @@ class PerformanceKpi(models.Model):
                     )
             if kpi.date_field_id.ttype not in ("date", "datetime"):
                 raise ValidationError(
-                    _("The date field of the KPI %(kpi)s must be a date.", kpi=kpi.display_name)
+                    _(
+                        "The date field of the KPI %(kpi)s must be a date.",
+                        kpi=kpi.display_name,
+                    )
                 )
-            if kpi.user_field_id.ttype != "many2one" or kpi.user_field_id.relation != "res.users":
+            if (
+                kpi.user_field_id.ttype != "many2one"
+                or kpi.user_field_id.relation != "res.users"
+            ):
                 raise ValidationError(
                     _(
                         "The salesperson field of the KPI %(kpi)s must link to a user.",
@@ -143,7 +169,8 @@ class PerformanceKpi(models.Model):
             if kpi.team_field_id and kpi.team_field_id.relation != "crm.team":
                 raise ValidationError(
                     _(
-                        "The sales team field of the KPI %(kpi)s must link to a sales team.",
+                        "The sales team field of the KPI %(kpi)s must link to a "
+                        "sales team.",
                         kpi=kpi.display_name,
                     )
                 )
@@ -151,7 +178,10 @@ class PerformanceKpi(models.Model):
                 raise ValidationError(
                     _("The KPI %(kpi)s needs a measure field.", kpi=kpi.display_name)
                 )
-            if kpi.aggregation in ("sum", "avg") and kpi.measure_field_id.ttype not in NUMERIC_TYPES:
+            if (
+                kpi.aggregation in ("sum", "avg")
+                and kpi.measure_field_id.ttype not in NUMERIC_TYPES
+            ):
                 raise ValidationError(
                     _(
                         "The measure field of the KPI %(kpi)s must be a number to be "
@@ -168,7 +198,14 @@ class PerformanceKpi(models.Model):
             # sudo: the KPI author may not read the source model; only the
             # shape of the domain is checked here, nothing is returned.
             self.env[self.model_id.model].sudo()._search(domain)
-        except (SyntaxError, ValueError, NameError, KeyError, TypeError, AssertionError) as error:
+        except (
+            SyntaxError,
+            ValueError,
+            NameError,
+            KeyError,
+            TypeError,
+            AssertionError,
+        ) as error:
             raise ValidationError(
                 _(
                     "The domain of the KPI %(kpi)s is not valid: %(error)s",
@@ -241,7 +278,11 @@ class PerformanceKpi(models.Model):
         if Source._fields[date_field].type == "datetime":
             date_domain = [
                 (date_field, ">=", datetime.combine(date_from, time.min)),
-                (date_field, "<", datetime.combine(date_to + timedelta(days=1), time.min)),
+                (
+                    date_field,
+                    "<",
+                    datetime.combine(date_to + timedelta(days=1), time.min),
+                ),
             ]
         else:
             date_domain = [(date_field, ">=", date_from), (date_field, "<=", date_to)]
@@ -290,7 +331,9 @@ class PerformanceKpi(models.Model):
         if self.id in cache:
             return cache[self.id]
         if self.kind == "source":
-            values = self._read_source_values(date_from, date_to, level, owner_ids, company)
+            values = self._read_source_values(
+                date_from, date_to, level, owner_ids, company
+            )
         elif self.kind == "ratio":
             numerators = self.numerator_id._compute_into(
                 cache, date_from, date_to, level, owner_ids, company
@@ -300,7 +343,11 @@ class PerformanceKpi(models.Model):
             )
             factor = 100.0 if self.unit == "percent" else 1.0
             values = {
-                owner: (numerators[owner] / denominators[owner] * factor if denominators[owner] else 0.0)
+                owner: (
+                    numerators[owner] / denominators[owner] * factor
+                    if denominators[owner]
+                    else 0.0
+                )
                 for owner in owner_ids
             }
         else:
@@ -331,7 +378,9 @@ class PerformanceKpi(models.Model):
         elif level == "team" and self.team_field_id:
             groupby_field = self.team_field_id.name
         elif level == "team":
-            return self._read_team_values_by_members(Source, domain, aggregates, owner_ids)
+            return self._read_team_values_by_members(
+                Source, domain, aggregates, owner_ids
+            )
         else:
             groupby_field = self.user_field_id.name
         domain = expression.AND([domain, [(groupby_field, "in", owner_ids)]])
@@ -341,8 +390,10 @@ class PerformanceKpi(models.Model):
 
     def _read_team_values_by_members(self, Source, domain, aggregates, team_ids):
         """Team values of a KPI without a team field: its members' documents."""
-        memberships = self.env["crm.team.member"].sudo().search_read(
-            [("crm_team_id", "in", team_ids)], ["crm_team_id", "user_id"]
+        memberships = (
+            self.env["crm.team.member"]
+            .sudo()
+            .search_read([("crm_team_id", "in", team_ids)], ["crm_team_id", "user_id"])
         )
         teams_by_user = defaultdict(list)
         for membership in memberships:
@@ -357,7 +408,10 @@ class PerformanceKpi(models.Model):
                 if self.aggregation == "avg":
                     counts[team_id] += row[1]
         if self.aggregation == "avg":
-            return {team: totals[team] / counts[team] if counts[team] else 0.0 for team in team_ids}
+            return {
+                team: totals[team] / counts[team] if counts[team] else 0.0
+                for team in team_ids
+            }
         return {team: totals[team] for team in team_ids}
 
     def _get_documents_action(self, date_from, date_to, level, owner_id, company):
@@ -370,7 +424,10 @@ class PerformanceKpi(models.Model):
             kpi = kpi.numerator_id
         if kpi.kind != "source":
             raise UserError(
-                _("The KPI %(kpi)s is entered by hand: it has no source documents.", kpi=self.display_name)
+                _(
+                    "The KPI %(kpi)s is entered by hand: it has no source documents.",
+                    kpi=self.display_name,
+                )
             )
         domain = kpi._get_source_domain(date_from, date_to, company)
         if level == "user":
@@ -379,7 +436,9 @@ class PerformanceKpi(models.Model):
             domain = expression.AND([domain, [(kpi.team_field_id.name, "=", owner_id)]])
         elif level == "team":
             members = self.env["crm.team"].browse(owner_id).member_ids
-            domain = expression.AND([domain, [(kpi.user_field_id.name, "in", members.ids)]])
+            domain = expression.AND(
+                [domain, [(kpi.user_field_id.name, "in", members.ids)]]
+            )
         return {
             "type": "ir.actions.act_window",
             "name": _("%(kpi)s: source documents", kpi=kpi.display_name),

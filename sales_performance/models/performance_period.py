@@ -70,7 +70,10 @@ class PerformancePeriod(models.Model):
         for period in self:
             if period.date_end < period.date_start:
                 raise ValidationError(
-                    _("The period %(period)s cannot end before it starts.", period=period.name)
+                    _(
+                        "The period %(period)s cannot end before it starts.",
+                        period=period.name,
+                    )
                 )
 
     @api.constrains("date_start", "date_end", "period_type", "company_id", "active")
@@ -100,7 +103,10 @@ class PerformancePeriod(models.Model):
     def _check_parent_range(self):
         for period in self.filtered("parent_id"):
             parent = period.parent_id
-            if period.date_start < parent.date_start or period.date_end > parent.date_end:
+            if (
+                period.date_start < parent.date_start
+                or period.date_end > parent.date_end
+            ):
                 raise ValidationError(
                     _(
                         "The period %(period)s must lie inside its parent period "
@@ -126,7 +132,10 @@ class PerformancePeriod(models.Model):
         for period in self:
             if period.state != "closed":
                 raise UserError(
-                    _("The period %(period)s is not closed.", period=period.display_name)
+                    _(
+                        "The period %(period)s is not closed.",
+                        period=period.display_name,
+                    )
                 )
         self.write({"state": "open"})
 
@@ -214,7 +223,9 @@ class PerformancePeriod(models.Model):
                         "name": m_start.strftime("%Y-%m"),
                         "period_type": "month",
                         "date_start": m_start,
-                        "date_end": m_start + relativedelta(months=1) - timedelta(days=1),
+                        "date_end": m_start
+                        + relativedelta(months=1)
+                        - timedelta(days=1),
                         "company_id": company.id,
                         "parent_id": quarter.id,
                     }

@@ -39,7 +39,6 @@ class PerformanceTarget(models.Model):
     # What and when
     period_id = fields.Many2one(
         "performance.period",
-        string="Period",
         required=True,
         index=True,
         tracking=True,
@@ -102,7 +101,9 @@ class PerformanceTarget(models.Model):
         check_company=True,
     )
     parent_path = fields.Char(index=True)
-    child_ids = fields.One2many("performance.target", "parent_id", string="Allocated Targets")
+    child_ids = fields.One2many(
+        "performance.target", "parent_id", string="Allocated Targets"
+    )
     child_count = fields.Integer(compute="_compute_child_count")
     allocation_method = fields.Selection(
         [
@@ -117,11 +118,15 @@ class PerformanceTarget(models.Model):
         help="How Allocate splits this target between its children.",
     )
     allocation_weight = fields.Float(
-        string="Weight", default=1.0, help="Share of this target when its parent allocates by weights."
+        string="Weight",
+        default=1.0,
+        help="Share of this target when its parent allocates by weights.",
     )
 
     # Figures
-    target_value = fields.Float(string="Target", required=True, default=0.0, tracking=True)
+    target_value = fields.Float(
+        string="Target", required=True, default=0.0, tracking=True
+    )
     children_total = fields.Float(
         string="Allocated", compute="_compute_children_total", store=True
     )
@@ -227,16 +232,23 @@ class PerformanceTarget(models.Model):
     def _compute_children_total(self):
         for target in self:
             # Float sums drift in the last bits: 0.1 + 0.2 != 0.3.
-            total = float_round(sum(target.child_ids.mapped("target_value")), precision_digits=6)
+            total = float_round(
+                sum(target.child_ids.mapped("target_value")), precision_digits=6
+            )
             target.children_total = total
             if target.kpi_id.unit == "percent" or not target.child_ids:
                 target.allocation_gap = 0.0
                 target.is_inflated = False
                 continue
-            target.allocation_gap = float_round(target.target_value - total, precision_digits=6)
+            target.allocation_gap = float_round(
+                target.target_value - total, precision_digits=6
+            )
             tolerance = target.company_id.performance_inflation_tolerance / 100.0
             target.is_inflated = (
-                float_compare(total, target.target_value * (1.0 + tolerance), precision_digits=2) > 0
+                float_compare(
+                    total, target.target_value * (1.0 + tolerance), precision_digits=2
+                )
+                > 0
             )
 
     @api.depends("actual", "target_value", "kpi_id.direction")
@@ -263,7 +275,9 @@ class PerformanceTarget(models.Model):
                 target.elapsed_pct = 0.0
                 target.pace_status = False
                 continue
-            target.elapsed_pct = pace.elapsed_share(period.date_start, period.date_end, today)
+            target.elapsed_pct = pace.elapsed_share(
+                period.date_start, period.date_end, today
+            )
             target.pace_status = pace.pace_status(
                 target.attainment,
                 target.elapsed_pct,
@@ -282,7 +296,9 @@ class PerformanceTarget(models.Model):
         today = fields.Date.context_today(self)
         for target in self:
             target.reason_required = bool(
-                target._origin.id and target.period_id and target.period_id.date_start <= today
+                target._origin.id
+                and target.period_id
+                and target.period_id.date_start <= today
             )
 
     # ------------------------------------------------------------
@@ -294,7 +310,10 @@ class PerformanceTarget(models.Model):
         for target in self:
             if target.target_value < 0:
                 raise ValidationError(
-                    _("The target %(target)s cannot be negative.", target=target.display_name)
+                    _(
+                        "The target %(target)s cannot be negative.",
+                        target=target.display_name,
+                    )
                 )
 
     @api.constrains("allocation_weight")
@@ -316,7 +335,9 @@ class PerformanceTarget(models.Model):
             if target.owner_type == "user" and not target.user_id:
                 raise ValidationError(_("A salesperson target needs a salesperson."))
             if target.owner_type != "user" and target.user_id:
-                raise ValidationError(_("Only a salesperson target can name a salesperson."))
+                raise ValidationError(
+                    _("Only a salesperson target can name a salesperson.")
+                )
 
     @api.constrains("owner_type", "team_id", "user_id")
     def _check_team_member(self):
@@ -333,11 +354,14 @@ class PerformanceTarget(models.Model):
     @api.constrains("company_id", "team_id", "period_id")
     def _check_company(self):
         for target in self:
-            if target.team_id.company_id and target.team_id.company_id != target.company_id:
+            if (
+                target.team_id.company_id
+                and target.team_id.company_id != target.company_id
+            ):
                 raise ValidationError(
                     _(
-                        "The target %(target)s belongs to %(company)s but its sales team "
-                        "%(team)s belongs to %(team_company)s.",
+                        "The target %(target)s belongs to %(company)s but its "
+                        "sales team %(team)s belongs to %(team_company)s.",
                         target=target.display_name,
                         company=target.company_id.name,
                         team=target.team_id.name,
@@ -354,7 +378,9 @@ class PerformanceTarget(models.Model):
                     )
                 )
 
-    @api.constrains("parent_id", "kpi_id", "period_id", "owner_type", "team_id", "user_id")
+    @api.constrains(
+        "parent_id", "kpi_id", "period_id", "owner_type", "team_id", "user_id"
+    )
     def _check_parent(self):
         for target in self.filtered("parent_id"):
             parent = target.parent_id
@@ -380,10 +406,15 @@ class PerformanceTarget(models.Model):
         if self._has_cycle():
             raise ValidationError(_("A target cannot be its own ancestor."))
 
-    @api.constrains("period_id", "kpi_id", "owner_type", "company_id", "team_id", "user_id")
+    @api.constrains(
+        "period_id", "kpi_id", "owner_type", "company_id", "team_id", "user_id"
+    )
     def _check_unique_owner(self):
         groups = self._read_group(
-            [("period_id", "in", self.period_id.ids), ("kpi_id", "in", self.kpi_id.ids)],
+            [
+                ("period_id", "in", self.period_id.ids),
+                ("kpi_id", "in", self.kpi_id.ids),
+            ],
             ["period_id", "kpi_id", "owner_type", "company_id", "team_id", "user_id"],
             ["__count"],
             having=[("__count", ">", 1)],
@@ -406,8 +437,10 @@ class PerformanceTarget(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         period_ids = {vals.get("period_id") for vals in vals_list}
-        closed = self.env["performance.period"].browse(period_ids).filtered(
-            lambda period: period.state == "closed"
+        closed = (
+            self.env["performance.period"]
+            .browse(period_ids)
+            .filtered(lambda period: period.state == "closed")
         )
         if closed:
             raise UserError(
@@ -450,7 +483,9 @@ class PerformanceTarget(models.Model):
                 )
         old_values = {target.id: target.target_value for target in changed}
         # Allocated targets edited in the same save share the reason.
-        targets = self.with_context(performance_change_reason=reason) if reason else self
+        targets = (
+            self.with_context(performance_change_reason=reason) if reason else self
+        )
         result = super(PerformanceTarget, targets).write(vals)
         for target in changed:
             target.message_post(
@@ -472,9 +507,13 @@ class PerformanceTarget(models.Model):
         """
         today = fields.Date.context_today(self)
         return self.filtered(
-            lambda target: target.period_id.date_start <= today
-            and not float_is_zero(target.target_value, precision_digits=6)
-            and float_compare(target.target_value, new_value or 0.0, precision_digits=6)
+            lambda target: (
+                target.period_id.date_start <= today
+                and not float_is_zero(target.target_value, precision_digits=6)
+                and float_compare(
+                    target.target_value, new_value or 0.0, precision_digits=6
+                )
+            )
         )
 
     # ------------------------------------------------------------
@@ -492,7 +531,9 @@ class PerformanceTarget(models.Model):
         # sudo: an actual is derived from documents, never typed in, so whoever
         # may read a target may bring it up to date.
         targets = self.sudo().filtered(
-            lambda target: target.period_id.state == "open" and target.kpi_id.kind != "manual"
+            lambda target: (
+                target.period_id.state == "open" and target.kpi_id.kind != "manual"
+            )
         )
         groups = defaultdict(lambda: targets.browse())
         for target in targets:
@@ -611,7 +652,11 @@ class PerformanceTarget(models.Model):
                     teams_by_company[company] = self.env["crm.team"].search(
                         [
                             ("company_id", "in", [company.id, False]),
-                            ("crm_team_member_ids.user_id.company_ids", "in", company.ids),
+                            (
+                                "crm_team_member_ids.user_id.company_ids",
+                                "in",
+                                company.ids,
+                            ),
                         ]
                     )
                 owners = teams_by_company[company]
@@ -622,7 +667,9 @@ class PerformanceTarget(models.Model):
 
     def _compute_allocation(self):
         """New target value of every child of these targets, as a dict."""
-        history = self.filtered(lambda target: target.allocation_method == "history")._get_history_weights()
+        history = self.filtered(
+            lambda target: target.allocation_method == "history"
+        )._get_history_weights()
         shares = {}
         for target in self:
             children = target.child_ids.sorted(lambda child: (child.sequence, child.id))
@@ -666,11 +713,17 @@ class PerformanceTarget(models.Model):
         weights = {}
         groups = defaultdict(lambda: self.browse())
         for child in self.child_ids:
-            groups[(child.kpi_id, child.period_id, child.owner_type, child.company_id)] |= child
+            groups[
+                (child.kpi_id, child.period_id, child.owner_type, child.company_id)
+            ] |= child
         for (kpi, period, level, company), children in groups.items():
             date_from, date_to = period._get_previous_year_dates()
             values = kpi._get_values(
-                date_from, date_to, level, {c._get_owner_id() for c in children}, company
+                date_from,
+                date_to,
+                level,
+                {c._get_owner_id() for c in children},
+                company,
             )[kpi.id]
             for child in children:
                 weights[child] = max(values[child._get_owner_id()], 0.0)
@@ -680,4 +733,3 @@ class PerformanceTarget(models.Model):
     def _cron_compute_actuals(self):
         """Scheduled job: refresh the actuals of every target of an open period."""
         self.search([("period_id.state", "=", "open")]).action_compute()
-

@@ -69,19 +69,26 @@ class PerformanceInvoiceReport(models.Model):
                        AND earlier.company_id = move.company_id
                        AND earlier.move_type = 'out_invoice'
                        AND earlier.state = 'posted'
-                       AND (earlier.invoice_date, earlier.id) < (move.invoice_date, move.id)
+                       AND (earlier.invoice_date, earlier.id)
+                           < (move.invoice_date, move.id)
                 ) AS is_new_customer
             """
         )
 
     def _from(self):
         return SQL(
-            "FROM account_move move JOIN res_company company ON company.id = move.company_id"
+            """
+            FROM account_move move
+            JOIN res_company company ON company.id = move.company_id
+            """
         )
 
     def _where(self):
         return SQL(
-            "WHERE move.state = 'posted' AND move.move_type IN ('out_invoice', 'out_refund')"
+            """
+            WHERE move.state = 'posted'
+              AND move.move_type IN ('out_invoice', 'out_refund')
+            """
         )
 
     def action_open_invoice(self):

@@ -7,7 +7,8 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 REP_GROUPS = "sales_team.group_sale_salesman,sales_performance.group_performance_user"
 LEADER_GROUPS = (
-    "sales_team.group_sale_salesman_all_leads,sales_performance.group_performance_manager"
+    "sales_team.group_sale_salesman_all_leads,"
+    "sales_performance.group_performance_manager"
 )
 HR_GROUPS = "base.group_user,sales_performance.group_performance_hr"
 ADMIN_GROUPS = "base.group_user,sales_performance.group_performance_admin"
@@ -21,7 +22,9 @@ class PerformanceCommon(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.user.groups_id += cls.env.ref("sales_performance.group_performance_admin")
+        cls.env.user.groups_id += cls.env.ref(
+            "sales_performance.group_performance_admin"
+        )
         cls.env.user.groups_id += cls.env.ref("sales_team.group_sale_manager")
         company = cls.env.company
         cls.Target = cls.env["performance.target"]

@@ -15,7 +15,8 @@ class TestAllocationTools(BaseCase):
     def test_equal_split_remainder_goes_to_first(self):
         """1,000,000 over three: the extra cent goes to the first child."""
         self.assertEqual(
-            allocation.allocate_equal(1_000_000, 3), [333_333.34, 333_333.33, 333_333.33]
+            allocation.allocate_equal(1_000_000, 3),
+            [333_333.34, 333_333.33, 333_333.33],
         )
 
     def test_weights_split_exactly(self):
@@ -24,7 +25,9 @@ class TestAllocationTools(BaseCase):
 
     def test_whole_units(self):
         """With a precision of 1, 10 over three is 4, 3, 3."""
-        self.assertEqual(allocation.allocate(10, [1, 1, 1], precision=1), [4.0, 3.0, 3.0])
+        self.assertEqual(
+            allocation.allocate(10, [1, 1, 1], precision=1), [4.0, 3.0, 3.0]
+        )
 
     def test_zero_weight_gets_nothing(self):
         """A child with weight 0 gets 0."""
@@ -39,10 +42,13 @@ class TestAllocationTools(BaseCase):
     @settings(max_examples=EXAMPLES, deadline=None)
     @given(
         total=st.decimals(min_value=0, max_value=10**9, places=2),
-        weights=st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_size=30).filter(any),
+        weights=st.lists(
+            st.integers(min_value=0, max_value=1000), min_size=1, max_size=30
+        ).filter(any),
     )
     def test_shares_add_up_to_the_cent(self, total, weights):
-        """Shares are whole cents, add up to the total exactly and stay within a cent of the exact share."""
+        """Shares are whole cents, add up to the total and stay within a cent
+        of the exact share."""
         shares = allocation.allocate(float(total), weights)
         cents = [Decimal(str(share)) * 100 for share in shares]
         self.assertTrue(all(cent == cent.to_integral_value() for cent in cents))
@@ -55,7 +61,9 @@ class TestAllocationTools(BaseCase):
     @settings(max_examples=EXAMPLES, deadline=None)
     @given(
         total=st.decimals(min_value=0, max_value=10**6, places=2),
-        weights=st.lists(st.integers(min_value=1, max_value=50), min_size=1, max_size=10),
+        weights=st.lists(
+            st.integers(min_value=1, max_value=50), min_size=1, max_size=10
+        ),
     )
     def test_deterministic_and_monotone(self, total, weights):
         """Same input, same output; a larger weight never gets a smaller share."""

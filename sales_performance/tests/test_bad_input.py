@@ -6,11 +6,15 @@ from .common import PerformanceCommon
 
 @tagged("post_install", "-at_install")
 class TestBadInput(PerformanceCommon):
-    """Each bad input is refused with a clear message and leaves the database as it was."""
+    """Each bad input is refused with a clear message and changes nothing."""
 
     def _snapshot(self, model, domain=None):
         records = self.env[model].with_context(active_test=False).search(domain or [])
-        fields_ = [name for name, field in records._fields.items() if field.store and field.type != "binary"]
+        fields_ = [
+            name
+            for name, field in records._fields.items()
+            if field.store and field.type != "binary"
+        ]
         records.invalidate_recordset()
         return records.read(fields_)
 
@@ -28,7 +32,11 @@ class TestBadInput(PerformanceCommon):
             ValidationError,
             "overlaps",
             lambda: self.Period.create(
-                {"name": "Mid Jan", "date_start": "2025-01-20", "date_end": "2025-02-10"}
+                {
+                    "name": "Mid Jan",
+                    "date_start": "2025-01-20",
+                    "date_end": "2025-02-10",
+                }
             ),
             model="performance.period",
         )
@@ -39,7 +47,12 @@ class TestBadInput(PerformanceCommon):
             ValidationError,
             "cannot end before it starts",
             lambda: self.Period.create(
-                {"name": "Bad", "period_type": "year", "date_start": "2040-02-01", "date_end": "2040-01-01"}
+                {
+                    "name": "Bad",
+                    "period_type": "year",
+                    "date_start": "2040-02-01",
+                    "date_end": "2040-01-01",
+                }
             ),
             model="performance.period",
         )
@@ -48,7 +61,9 @@ class TestBadInput(PerformanceCommon):
         """A closed period takes no new target."""
         self.feb.action_close()
         self.assertRefused(
-            UserError, "closed: it takes no new targets", lambda: self._target(10.0, period=self.feb)
+            UserError,
+            "closed: it takes no new targets",
+            lambda: self._target(10.0, period=self.feb),
         )
 
     def test_change_on_closed_period(self):
@@ -58,17 +73,23 @@ class TestBadInput(PerformanceCommon):
         self.assertRefused(
             UserError,
             "closed: its targets cannot change",
-            lambda: target.with_context(performance_change_reason="x").write({"target_value": 20.0}),
+            lambda: target.with_context(performance_change_reason="x").write(
+                {"target_value": 20.0}
+            ),
         )
 
     def test_negative_target(self):
         """A target cannot be negative."""
-        self.assertRefused(ValidationError, "cannot be negative", lambda: self._target(-1.0))
+        self.assertRefused(
+            ValidationError, "cannot be negative", lambda: self._target(-1.0)
+        )
         target = self._target(5.0, period=self.feb)
         self.assertRefused(
             ValidationError,
             "cannot be negative",
-            lambda: target.with_context(performance_change_reason="x").write({"target_value": -5.0}),
+            lambda: target.with_context(performance_change_reason="x").write(
+                {"target_value": -5.0}
+            ),
         )
 
     def test_negative_weight(self):
@@ -87,7 +108,9 @@ class TestBadInput(PerformanceCommon):
         parent.action_allocate()
         parent.child_ids.allocation_weight = 0.0
         parent.allocation_method = "weight"
-        self.assertRefused(UserError, "at least one must be positive", parent.action_allocate)
+        self.assertRefused(
+            UserError, "at least one must be positive", parent.action_allocate
+        )
 
     def test_history_without_actuals(self):
         """Allocating by last year's share needs last year's actuals."""
@@ -100,12 +123,16 @@ class TestBadInput(PerformanceCommon):
         self.assertRefused(
             ValidationError,
             "same KPI and period",
-            lambda: self._target(10.0, kpi=self.kpi_won, owner=self.rep_1, parent_id=parent.id),
+            lambda: self._target(
+                10.0, kpi=self.kpi_won, owner=self.rep_1, parent_id=parent.id
+            ),
         )
         self.assertRefused(
             ValidationError,
             "same KPI and period",
-            lambda: self._target(10.0, period=self.feb, owner=self.rep_1, parent_id=parent.id),
+            lambda: self._target(
+                10.0, period=self.feb, owner=self.rep_1, parent_id=parent.id
+            ),
         )
 
     def test_child_on_wrong_level(self):
@@ -129,14 +156,23 @@ class TestBadInput(PerformanceCommon):
     def test_duplicate_target(self):
         """One target per KPI, period and owner."""
         self._target(10.0, owner=self.rep_1)
-        self.assertRefused(ValidationError, "already a target", lambda: self._target(20.0, owner=self.rep_1))
+        self.assertRefused(
+            ValidationError,
+            "already a target",
+            lambda: self._target(20.0, owner=self.rep_1),
+        )
 
     def test_target_in_other_company_than_its_team(self):
         """A team target lives in its team's company."""
         other = self.setup_other_company()["company"]
         self.env.user.company_ids += other
         period = self.Period.create(
-            {"name": "O", "date_start": "2025-01-01", "date_end": "2025-01-31", "company_id": other.id}
+            {
+                "name": "O",
+                "date_start": "2025-01-01",
+                "date_end": "2025-01-31",
+                "company_id": other.id,
+            }
         )
         self.assertRefused(
             ValidationError,
@@ -157,7 +193,9 @@ class TestBadInput(PerformanceCommon):
     def test_change_without_reason(self):
         """Once the period started, changing a target needs a reason."""
         target = self._target(100.0, owner=self.rep_1)
-        self.assertRefused(UserError, "give a reason", lambda: target.write({"target_value": 50.0}))
+        self.assertRefused(
+            UserError, "give a reason", lambda: target.write({"target_value": 50.0})
+        )
 
     @freeze_time("2025-01-10")
     def test_allocation_without_reason(self):
@@ -165,9 +203,11 @@ class TestBadInput(PerformanceCommon):
         parent = self._target(100.0, owner=self.team_a)
         parent.action_allocate()
         parent.with_context(performance_change_reason="Budget").target_value = 300.0
-        wizard = self.env["performance.target.allocate"].with_context(
-            active_model="performance.target", active_ids=parent.ids
-        ).create({"allocation_method": "equal"})
+        wizard = (
+            self.env["performance.target.allocate"]
+            .with_context(active_model="performance.target", active_ids=parent.ids)
+            .create({"allocation_method": "equal"})
+        )
         self.assertTrue(wizard.reason_required)
         self.assertRefused(UserError, "give a reason", wizard.action_allocate)
 
@@ -183,7 +223,9 @@ class TestBadInput(PerformanceCommon):
                     "kind": "source",
                     "model_id": self.env.ref("account.model_account_move").id,
                     "date_field_id": self.env.ref("crm.field_crm_lead__date_closed").id,
-                    "user_field_id": self.env.ref("account.field_account_move__invoice_user_id").id,
+                    "user_field_id": self.env.ref(
+                        "account.field_account_move__invoice_user_id"
+                    ).id,
                     "aggregation": "count",
                 }
             ),
@@ -196,7 +238,9 @@ class TestBadInput(PerformanceCommon):
             self.assertRefused(
                 ValidationError,
                 "domain of the KPI .* is not valid",
-                lambda domain=domain: self.kpi_revenue.copy({"code": "REV2", "domain": domain}),
+                lambda domain=domain: self.kpi_revenue.copy(
+                    {"code": "REV2", "domain": domain}
+                ),
                 model="performance.kpi",
             )
 

@@ -14,7 +14,7 @@ class TestKpiValues(PerformanceCommon):
         )[kpi.id]
 
     def test_revenue_counts_posted_invoices_minus_refunds(self):
-        """Invoiced revenue: posted customer invoices minus credit notes, by invoice date."""
+        """Invoiced revenue: posted invoices minus credit notes, by invoice date."""
         self._invoices(
             [
                 (self.rep_1, 1000.0, JAN_15),
@@ -25,8 +25,12 @@ class TestKpiValues(PerformanceCommon):
             ]
         )
         self._invoices([(self.rep_1, 9999.0, JAN_15)], post=False)
-        values = self._values(self.kpi_revenue, self.jan, "user", self.rep_1 | self.rep_2 | self.rep_3)
-        self.assertEqual(values, {self.rep_1.id: 1150.0, self.rep_2.id: 700.0, self.rep_3.id: 0.0})
+        values = self._values(
+            self.kpi_revenue, self.jan, "user", self.rep_1 | self.rep_2 | self.rep_3
+        )
+        self.assertEqual(
+            values, {self.rep_1.id: 1150.0, self.rep_2.id: 700.0, self.rep_3.id: 0.0}
+        )
 
     def test_revenue_ignores_other_companies(self):
         """A KPI value only counts documents of the company it is computed for."""
@@ -48,12 +52,18 @@ class TestKpiValues(PerformanceCommon):
         self.assertEqual(values[self.rep_1.id], 1000.0)
 
     def test_team_and_company_levels(self):
-        """Team values group by the document's sales team; the company value is the total."""
+        """Team values group by the document's team; the company's is the total."""
         invoices = self._invoices(
-            [(self.rep_1, 1000.0, JAN_15), (self.rep_2, 500.0, JAN_15), (self.rep_3, 300.0, JAN_15)]
+            [
+                (self.rep_1, 1000.0, JAN_15),
+                (self.rep_2, 500.0, JAN_15),
+                (self.rep_3, 300.0, JAN_15),
+            ]
         )
         self.assertEqual(invoices.mapped("team_id"), self.team_a | self.team_b)
-        teams = self._values(self.kpi_revenue, self.jan, "team", self.team_a | self.team_b)
+        teams = self._values(
+            self.kpi_revenue, self.jan, "team", self.team_a | self.team_b
+        )
         self.assertEqual(teams, {self.team_a.id: 1500.0, self.team_b.id: 300.0})
         company = self._values(self.kpi_revenue, self.jan, "company", self.env.company)
         self.assertEqual(company, {self.env.company.id: 1800.0})
@@ -68,7 +78,9 @@ class TestKpiValues(PerformanceCommon):
                     {
                         "res_model_id": self.env["ir.model"]._get_id("res.partner"),
                         "res_id": partner.id,
-                        "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                        "activity_type_id": self.env.ref(
+                            "mail.mail_activity_data_call"
+                        ).id,
                         "user_id": user.id,
                         "summary": f"Call {index}",
                     }
@@ -77,7 +89,9 @@ class TestKpiValues(PerformanceCommon):
             )
             activities.with_user(user).action_done()
         today = date.today()
-        values = kpi._get_values(today, today, "team", [self.team_a.id, self.team_b.id], self.env.company)
+        values = kpi._get_values(
+            today, today, "team", [self.team_a.id, self.team_b.id], self.env.company
+        )
         self.assertEqual(values[kpi.id], {self.team_a.id: 3.0, self.team_b.id: 4.0})
 
     def test_won_opportunities_count_revenue_and_win_rate(self):
@@ -97,12 +111,19 @@ class TestKpiValues(PerformanceCommon):
         )
         leads[:3].action_set_won()
         leads[3].action_set_lost()
-        leads.with_context(active_test=False).write({"date_closed": datetime(2025, 1, 20, 10, 0)})
+        leads.with_context(active_test=False).write(
+            {"date_closed": datetime(2025, 1, 20, 10, 0)}
+        )
         won = self._values(self.kpi_won, self.jan, "user", self.rep_1)
         revenue = self._values(
-            self.env.ref("sales_performance.kpi_won_revenue"), self.jan, "user", self.rep_1
+            self.env.ref("sales_performance.kpi_won_revenue"),
+            self.jan,
+            "user",
+            self.rep_1,
         )
-        rate = self._values(self.kpi_win_rate, self.jan, "user", self.rep_1 | self.rep_2)
+        rate = self._values(
+            self.kpi_win_rate, self.jan, "user", self.rep_1 | self.rep_2
+        )
         self.assertEqual(won[self.rep_1.id], 3.0)
         self.assertEqual(revenue[self.rep_1.id], 6000.0)
         self.assertEqual(rate, {self.rep_1.id: 75.0, self.rep_2.id: 0.0})
@@ -126,20 +147,28 @@ class TestKpiValues(PerformanceCommon):
 
     def test_collection_rate_is_paid_over_invoiced(self):
         """Collection rate: paid part of the period's invoices over their total."""
-        invoices = self._invoices([(self.rep_1, 1000.0, JAN_15), (self.rep_1, 3000.0, JAN_15)])
+        invoices = self._invoices(
+            [(self.rep_1, 1000.0, JAN_15), (self.rep_1, 3000.0, JAN_15)]
+        )
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoices[0].ids
-        ).create({"amount": 1000.0, "payment_date": date(2025, 2, 10)})._create_payments()
+        ).create(
+            {"amount": 1000.0, "payment_date": date(2025, 2, 10)}
+        )._create_payments()
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoices[1].ids
-        ).create({"amount": 1000.0, "payment_date": date(2025, 2, 10)})._create_payments()
+        ).create(
+            {"amount": 1000.0, "payment_date": date(2025, 2, 10)}
+        )._create_payments()
         kpi = self.env.ref("sales_performance.kpi_collection_rate")
         values = self._values(kpi, self.jan, "user", self.rep_1)
         self.assertEqual(values[self.rep_1.id], 50.0)
 
     def test_confirmed_order_amount(self):
         """Confirmed order amount: untaxed amount of confirmed orders by order date."""
-        product = self.env["product.product"].create({"name": "Consulting", "list_price": 100.0})
+        product = self.env["product.product"].create(
+            {"name": "Consulting", "list_price": 100.0}
+        )
         orders = self.env["sale.order"].create(
             [
                 {
@@ -148,7 +177,12 @@ class TestKpiValues(PerformanceCommon):
                     "date_order": datetime(2025, 1, 10, 9, 0),
                     "order_line": [
                         Command.create(
-                            {"product_id": product.id, "product_uom_qty": qty, "price_unit": 100.0, "tax_id": []}
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": qty,
+                                "price_unit": 100.0,
+                                "tax_id": [],
+                            }
                         )
                     ],
                 }
@@ -165,12 +199,18 @@ class TestKpiValues(PerformanceCommon):
         """A source KPI reads all users' values with one grouped query."""
         reps = self.rep_1 | self.rep_2 | self.rep_3 | self.rep_4
         self._invoices([(rep, 100.0, JAN_15) for rep in reps])
-        many_users = reps | self.leader_a | self.leader_b | self.hr_officer | self.perf_admin
+        many_users = (
+            reps | self.leader_a | self.leader_b | self.hr_officer | self.perf_admin
+        )
         kpis = self.kpi_revenue | self.kpi_win_rate
 
         def compute(users):
             return lambda: kpis._get_values(
-                self.jan.date_start, self.jan.date_end, "user", users.ids, self.env.company
+                self.jan.date_start,
+                self.jan.date_end,
+                "user",
+                users.ids,
+                self.env.company,
             )
 
         compute(self.rep_1)()

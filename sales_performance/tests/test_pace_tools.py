@@ -21,8 +21,12 @@ class TestPaceTools(BaseCase):
         """Elapsed share counts whole days, today included."""
         start, end = date(2025, 1, 1), date(2025, 1, 31)
         self.assertEqual(pace.elapsed_share(start, end, date(2024, 12, 31)), 0.0)
-        self.assertAlmostEqual(pace.elapsed_share(start, end, date(2025, 1, 1)), 100 / 31)
-        self.assertAlmostEqual(pace.elapsed_share(start, end, date(2025, 1, 16)), 1600 / 31)
+        self.assertAlmostEqual(
+            pace.elapsed_share(start, end, date(2025, 1, 1)), 100 / 31
+        )
+        self.assertAlmostEqual(
+            pace.elapsed_share(start, end, date(2025, 1, 16)), 1600 / 31
+        )
         self.assertEqual(pace.elapsed_share(start, end, date(2025, 1, 31)), 100.0)
         self.assertEqual(pace.elapsed_share(start, end, date(2025, 3, 1)), 100.0)
 

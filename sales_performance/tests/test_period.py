@@ -10,8 +10,13 @@ from .common import PerformanceCommon
 class TestPeriod(PerformanceCommon):
     def test_generate_calendar_year(self):
         """A calendar fiscal year has four quarters of three months each."""
-        self.assertEqual((self.year.date_start, self.year.date_end), (date(2025, 1, 1), date(2025, 12, 31)))
-        self.assertEqual(self.quarters.mapped("name"), ["Q1 2025", "Q2 2025", "Q3 2025", "Q4 2025"])
+        self.assertEqual(
+            (self.year.date_start, self.year.date_end),
+            (date(2025, 1, 1), date(2025, 12, 31)),
+        )
+        self.assertEqual(
+            self.quarters.mapped("name"), ["Q1 2025", "Q2 2025", "Q3 2025", "Q4 2025"]
+        )
         self.assertEqual(len(self.months), 12)
         self.assertEqual(self.months[1].date_end, date(2025, 2, 28))
         self.assertEqual(self.quarters[3].date_start, date(2025, 10, 1))
@@ -21,7 +26,9 @@ class TestPeriod(PerformanceCommon):
         """A fiscal year ending in March runs April to March."""
         self.env.company.fiscalyear_last_month = "3"
         year = self.Period.generate_fiscal_year(2027)
-        self.assertEqual((year.date_start, year.date_end), (date(2026, 4, 1), date(2027, 3, 31)))
+        self.assertEqual(
+            (year.date_start, year.date_end), (date(2026, 4, 1), date(2027, 3, 31))
+        )
         self.assertEqual(year.name, "FY 2026-2027")
         months = year.child_ids.child_ids.sorted("date_start")
         self.assertEqual(months[0].name, "2026-04")
@@ -29,7 +36,9 @@ class TestPeriod(PerformanceCommon):
 
     def test_generate_wizard(self):
         """The wizard generates the year the administrator types."""
-        wizard = Form(self.env["performance.period.generate"].with_user(self.perf_admin))
+        wizard = Form(
+            self.env["performance.period.generate"].with_user(self.perf_admin)
+        )
         wizard.year = 2030
         action = wizard.save().action_generate()
         periods = self.Period.search(action["domain"])
@@ -39,7 +48,10 @@ class TestPeriod(PerformanceCommon):
         """A period turns into a domain on a date field and on a datetime field."""
         self.assertEqual(
             self.jan._get_domain("invoice_date", "account.move"),
-            [("invoice_date", ">=", date(2025, 1, 1)), ("invoice_date", "<=", date(2025, 1, 31))],
+            [
+                ("invoice_date", ">=", date(2025, 1, 1)),
+                ("invoice_date", "<=", date(2025, 1, 31)),
+            ],
         )
         self.assertEqual(
             self.jan._get_domain("date_order", "sale.order"),

@@ -11,11 +11,21 @@ class TestTargetAccess(PerformanceCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company_target = cls._target(1000.0)
-        cls.team_a_target = cls._target(600.0, owner=cls.team_a, parent_id=cls.company_target.id)
-        cls.team_b_target = cls._target(400.0, owner=cls.team_b, parent_id=cls.company_target.id)
-        cls.rep_1_target = cls._target(300.0, owner=cls.rep_1, parent_id=cls.team_a_target.id)
-        cls.rep_2_target = cls._target(300.0, owner=cls.rep_2, parent_id=cls.team_a_target.id)
-        cls.rep_3_target = cls._target(400.0, owner=cls.rep_3, parent_id=cls.team_b_target.id)
+        cls.team_a_target = cls._target(
+            600.0, owner=cls.team_a, parent_id=cls.company_target.id
+        )
+        cls.team_b_target = cls._target(
+            400.0, owner=cls.team_b, parent_id=cls.company_target.id
+        )
+        cls.rep_1_target = cls._target(
+            300.0, owner=cls.rep_1, parent_id=cls.team_a_target.id
+        )
+        cls.rep_2_target = cls._target(
+            300.0, owner=cls.rep_2, parent_id=cls.team_a_target.id
+        )
+        cls.rep_3_target = cls._target(
+            400.0, owner=cls.rep_3, parent_id=cls.team_b_target.id
+        )
         cls.all_targets = (
             cls.company_target
             | cls.team_a_target
@@ -28,7 +38,9 @@ class TestTargetAccess(PerformanceCommon):
     def test_rep_sees_only_own_targets(self):
         """A rep reads their own targets and nothing else."""
         Target = self.Target.with_user(self.rep_1)
-        self.assertEqual(Target.search([("id", "in", self.all_targets.ids)]), self.rep_1_target)
+        self.assertEqual(
+            Target.search([("id", "in", self.all_targets.ids)]), self.rep_1_target
+        )
         self.assertEqual(self.rep_1_target.with_user(self.rep_1).target_value, 300.0)
         with self.assertRaises(AccessError):
             self.rep_2_target.with_user(self.rep_1).read(["target_value"])
@@ -54,7 +66,7 @@ class TestTargetAccess(PerformanceCommon):
         self.assertEqual(self.rep_1_target.target_value, 300.0)
 
     def test_leader_sees_own_team(self):
-        """A team leader reads the targets of the teams they lead and of their members."""
+        """A leader reads the targets of the teams they lead and of their members."""
         Target = self.Target.with_user(self.leader_a)
         self.assertEqual(
             Target.search([("id", "in", self.all_targets.ids)]),
@@ -64,7 +76,7 @@ class TestTargetAccess(PerformanceCommon):
             self.rep_3_target.with_user(self.leader_a).read(["target_value"])
 
     def test_leader_allocates_own_team_only(self):
-        """A leader allocates their team's target and cannot create targets in another team."""
+        """A leader allocates their team's target, and no other team's."""
         team_target = self._target(900.0, owner=self.team_a, period=self.feb)
         team_target.with_user(self.leader_a).action_allocate()
         self.assertEqual(team_target.child_ids.mapped("target_value"), [450.0, 450.0])
@@ -83,7 +95,7 @@ class TestTargetAccess(PerformanceCommon):
             self.team_b_target.with_user(self.leader_a).action_allocate()
 
     def test_refresh_counts_documents_the_user_cannot_read(self):
-        """A rep refreshes their own actual; a leader's team actual counts every member's invoices."""
+        """A rep refreshes their own actual; a team's counts every member's."""
         self._invoices([(self.rep_1, 100.0, JAN_15), (self.rep_2, 50.0, JAN_15)])
         self.rep_1_target.with_user(self.rep_1).action_compute()
         self.assertEqual(self.rep_1_target.actual, 100.0)
@@ -95,7 +107,9 @@ class TestTargetAccess(PerformanceCommon):
     def test_hr_sees_all_but_configures_nothing(self):
         """HR reads every target of the company but cannot change KPIs or periods."""
         Target = self.Target.with_user(self.hr_officer)
-        self.assertEqual(Target.search([("id", "in", self.all_targets.ids)]), self.all_targets)
+        self.assertEqual(
+            Target.search([("id", "in", self.all_targets.ids)]), self.all_targets
+        )
         with self.assertRaises(AccessError):
             self.kpi_revenue.with_user(self.hr_officer).write({"name": "Revenue"})
         with self.assertRaises(AccessError):
@@ -106,7 +120,12 @@ class TestTargetAccess(PerformanceCommon):
         year = self.Period.with_user(self.perf_admin).generate_fiscal_year(2031)
         self.assertEqual(len(year.child_ids.child_ids), 12)
         kpi = self.Kpi.with_user(self.perf_admin).create(
-            {"name": "Satisfaction", "code": "SAT2", "kind": "manual", "unit": "percent"}
+            {
+                "name": "Satisfaction",
+                "code": "SAT2",
+                "kind": "manual",
+                "unit": "percent",
+            }
         )
         self.assertEqual(kpi.kind, "manual")
 
@@ -114,7 +133,9 @@ class TestTargetAccess(PerformanceCommon):
         """A rep reads KPIs and periods and changes neither."""
         self.assertTrue(self.kpi_revenue.with_user(self.rep_1).name)
         with self.assertRaises(AccessError):
-            self.Kpi.with_user(self.rep_1).create({"name": "X", "code": "X", "kind": "manual"})
+            self.Kpi.with_user(self.rep_1).create(
+                {"name": "X", "code": "X", "kind": "manual"}
+            )
         with self.assertRaises(AccessError):
             self.Period.with_user(self.rep_1).generate_fiscal_year(2032)
 
@@ -122,7 +143,12 @@ class TestTargetAccess(PerformanceCommon):
         """HR of one company does not see the targets of another company."""
         other = self.setup_other_company()["company"]
         period = self.Period.create(
-            {"name": "Other Jan", "date_start": "2025-01-01", "date_end": "2025-01-31", "company_id": other.id}
+            {
+                "name": "Other Jan",
+                "date_start": "2025-01-01",
+                "date_end": "2025-01-31",
+                "company_id": other.id,
+            }
         )
         foreign = self.Target.create(
             {
@@ -145,7 +171,10 @@ class TestTargetAccess(PerformanceCommon):
             company_ids=[Command.set((other | self.env.company).ids)],
         )
         self.assertEqual(
-            self.Target.with_user(both).with_company(other).search([("id", "=", foreign.id)]), foreign
+            self.Target.with_user(both)
+            .with_company(other)
+            .search([("id", "=", foreign.id)]),
+            foreign,
         )
 
 
@@ -154,7 +183,11 @@ class TestInvoiceReportAccess(PerformanceCommon):
     def test_rows_follow_the_target_rules(self):
         """Invoice analysis: a rep sees own rows, a leader the team's, HR all."""
         invoices = self._invoices(
-            [(self.rep_1, 100.0, JAN_15), (self.rep_2, 200.0, JAN_15), (self.rep_3, 300.0, JAN_15)]
+            [
+                (self.rep_1, 100.0, JAN_15),
+                (self.rep_2, 200.0, JAN_15),
+                (self.rep_3, 300.0, JAN_15),
+            ]
         )
         Report = self.env["performance.invoice.report"]
         domain = [("move_id", "in", invoices.ids)]
@@ -162,7 +195,13 @@ class TestInvoiceReportAccess(PerformanceCommon):
         self.assertEqual(
             Report.with_user(self.rep_1).search(domain).move_id, invoices[0]
         )
-        self.assertEqual(Report.with_user(self.leader_a).search(domain).move_id, invoices[:2])
-        self.assertEqual(Report.with_user(self.hr_officer).search(domain).move_id, invoices)
-        groups = Report.with_user(self.rep_1).read_group(domain, ["amount_untaxed:sum"], [])
+        self.assertEqual(
+            Report.with_user(self.leader_a).search(domain).move_id, invoices[:2]
+        )
+        self.assertEqual(
+            Report.with_user(self.hr_officer).search(domain).move_id, invoices
+        )
+        groups = Report.with_user(self.rep_1).read_group(
+            domain, ["amount_untaxed:sum"], []
+        )
         self.assertEqual(groups[0]["amount_untaxed"], 100.0)

@@ -13,10 +13,17 @@ class TestTargetActuals(PerformanceCommon):
     def test_actual_attainment_and_pace(self):
         """Half-way through January, 40 % is behind, 55 % on track and 80 % ahead."""
         self._invoices(
-            [(self.rep_1, 400.0, JAN_15), (self.rep_2, 550.0, JAN_15), (self.rep_3, 800.0, JAN_15)]
+            [
+                (self.rep_1, 400.0, JAN_15),
+                (self.rep_2, 550.0, JAN_15),
+                (self.rep_3, 800.0, JAN_15),
+            ]
         )
         targets = self.Target.browse(
-            [self._target(1000.0, owner=rep).id for rep in (self.rep_1, self.rep_2, self.rep_3)]
+            [
+                self._target(1000.0, owner=rep).id
+                for rep in (self.rep_1, self.rep_2, self.rep_3)
+            ]
         )
         targets.action_compute()
         self.assertEqual(targets.mapped("actual"), [400.0, 550.0, 800.0])
@@ -29,7 +36,10 @@ class TestTargetActuals(PerformanceCommon):
         """A ratio KPI is expected at its target all period long, not pro rata."""
         target = self._target(50.0, kpi=self.kpi_win_rate, owner=self.rep_1)
         leads = self.env["crm.lead"].create(
-            [{"name": f"D{i}", "type": "opportunity", "user_id": self.rep_1.id} for i in range(2)]
+            [
+                {"name": f"D{i}", "type": "opportunity", "user_id": self.rep_1.id}
+                for i in range(2)
+            ]
         )
         leads.action_set_won()
         leads.write({"date_closed": "2025-01-10 10:00:00"})
@@ -41,28 +51,41 @@ class TestTargetActuals(PerformanceCommon):
     def test_team_and_company_actuals(self):
         """Team and company targets add up their documents."""
         self._invoices(
-            [(self.rep_1, 100.0, JAN_15), (self.rep_2, 200.0, JAN_15), (self.rep_3, 400.0, JAN_15)]
+            [
+                (self.rep_1, 100.0, JAN_15),
+                (self.rep_2, 200.0, JAN_15),
+                (self.rep_3, 400.0, JAN_15),
+            ]
         )
         company = self._target(1000.0)
         team_a = self._target(500.0, owner=self.team_a, parent_id=company.id)
         team_b = self._target(500.0, owner=self.team_b, parent_id=company.id)
         (company | team_a | team_b).action_compute()
-        self.assertEqual((company.actual, team_a.actual, team_b.actual), (700.0, 300.0, 400.0))
+        self.assertEqual(
+            (company.actual, team_a.actual, team_b.actual), (700.0, 300.0, 400.0)
+        )
         self.assertEqual(team_b.attainment, 80.0)
 
     def test_compute_queries_do_not_grow_with_targets(self):
         """Refreshing eight user targets costs the same queries as refreshing two."""
         extra_users = [
-            new_test_user(self.env, login=f"extra_{index}", groups=REP_GROUPS) for index in range(4)
+            new_test_user(self.env, login=f"extra_{index}", groups=REP_GROUPS)
+            for index in range(4)
         ]
         reps = self.rep_1 | self.rep_2 | self.rep_3 | self.rep_4
         users = reps.browse(reps.ids + [user.id for user in extra_users])
         self._invoices(
-            [(user, 100.0, day) for user in users for day in (JAN_15, date(2025, 2, 15), date(2025, 3, 15))]
+            [
+                (user, 100.0, day)
+                for user in users
+                for day in (JAN_15, date(2025, 2, 15), date(2025, 3, 15))
+            ]
         )
 
         def targets(period, owners):
-            return self.Target.browse([self._target(10.0, owner=o, period=period).id for o in owners])
+            return self.Target.browse(
+                [self._target(10.0, owner=o, period=period).id for o in owners]
+            )
 
         warm_up = targets(self.mar, users[:1])
         few = targets(self.jan, users[:2])
@@ -77,7 +100,9 @@ class TestTargetActuals(PerformanceCommon):
         """Refreshing leaves closed periods and manual KPIs alone."""
         self._invoices([(self.rep_1, 100.0, date(2025, 2, 10))])
         csat = self.env.ref("sales_performance.kpi_customer_satisfaction")
-        manual = self._target(90.0, kpi=csat, owner=self.rep_1, period=self.feb, actual=85.0)
+        manual = self._target(
+            90.0, kpi=csat, owner=self.rep_1, period=self.feb, actual=85.0
+        )
         closed = self._target(500.0, owner=self.rep_1, period=self.feb)
         self.feb.action_close()
         (manual | closed).action_compute()
@@ -88,14 +113,18 @@ class TestTargetActuals(PerformanceCommon):
         """The scheduled job refreshes every target of an open period."""
         self._invoices([(self.rep_1, 250.0, JAN_15)])
         target = self._target(1000.0, owner=self.rep_1)
-        self.env.ref("sales_performance.ir_cron_performance_target_compute").method_direct_trigger()
+        self.env.ref(
+            "sales_performance.ir_cron_performance_target_compute"
+        ).method_direct_trigger()
         self.assertEqual(target.actual, 250.0)
         self.assertTrue(target.actual_date)
 
     def test_source_documents_action(self):
         """A target opens exactly the documents behind its actual."""
         mine = self._invoices([(self.rep_1, 250.0, JAN_15), (self.rep_1, 50.0, JAN_15)])
-        self._invoices([(self.rep_2, 70.0, JAN_15), (self.rep_1, 10.0, date(2025, 2, 1))])
+        self._invoices(
+            [(self.rep_2, 70.0, JAN_15), (self.rep_1, 10.0, date(2025, 2, 1))]
+        )
         action = self._target(1000.0, owner=self.rep_1).action_view_documents()
         self.assertEqual(action["res_model"], "account.move")
         self.assertEqual(self.env["account.move"].search(action["domain"]), mine)
@@ -104,15 +133,19 @@ class TestTargetActuals(PerformanceCommon):
 @tagged("post_install", "-at_install")
 class TestTargetAllocation(PerformanceCommon):
     def test_company_to_teams_to_reps_equal(self):
-        """Allocate creates one child per team, then per member, split equally to the cent."""
+        """Allocate makes a child per team, then per member, split to the cent."""
         company = self._target(100_000.01)
         company.action_allocate()
         self.assertEqual(company.child_ids.team_id, self.team_a | self.team_b)
-        self.assertEqual(company.child_ids.mapped("target_value"), [50_000.01, 50_000.0])
+        self.assertEqual(
+            company.child_ids.mapped("target_value"), [50_000.01, 50_000.0]
+        )
         team_target = company.child_ids.filtered(lambda t: t.target_value == 50_000.01)
         team_target.action_allocate()
         self.assertEqual(team_target.child_ids.user_id, team_target.team_id.member_ids)
-        self.assertEqual(team_target.child_ids.mapped("target_value"), [25_000.01, 25_000.0])
+        self.assertEqual(
+            team_target.child_ids.mapped("target_value"), [25_000.01, 25_000.0]
+        )
         self.assertEqual(team_target.child_ids.team_id, team_target.team_id)
         self.assertEqual(company.children_total, 100_000.01)
         self.assertEqual(company.allocation_gap, 0.0)
@@ -129,7 +162,9 @@ class TestTargetAllocation(PerformanceCommon):
 
     def test_weights(self):
         """Weights split in proportion; the remainder goes to the largest fraction."""
-        team_target = self._target(1000.0, owner=self.team_a, allocation_method="manual")
+        team_target = self._target(
+            1000.0, owner=self.team_a, allocation_method="manual"
+        )
         team_target.action_allocate()
         children = team_target.child_ids.sorted("id")
         children[0].allocation_weight = 1
@@ -140,26 +175,39 @@ class TestTargetAllocation(PerformanceCommon):
 
     def test_last_year_share(self):
         """Last year's share: each child gets the share of last year's actual it had."""
-        self._invoices([(self.rep_1, 300.0, date(2024, 1, 10)), (self.rep_2, 100.0, date(2024, 1, 20))])
-        team_target = self._target(2000.0, owner=self.team_a, allocation_method="history")
+        self._invoices(
+            [
+                (self.rep_1, 300.0, date(2024, 1, 10)),
+                (self.rep_2, 100.0, date(2024, 1, 20)),
+            ]
+        )
+        team_target = self._target(
+            2000.0, owner=self.team_a, allocation_method="history"
+        )
         team_target.action_allocate()
         by_user = {child.user_id: child.target_value for child in team_target.child_ids}
         self.assertEqual(by_user, {self.rep_1: 1500.0, self.rep_2: 500.0})
 
     def test_manual_keeps_values(self):
-        """Manual allocation creates missing children at zero and changes nothing else."""
-        team_target = self._target(1000.0, owner=self.team_a, allocation_method="manual")
+        """Manual allocation adds missing children at zero and changes nothing."""
+        team_target = self._target(
+            1000.0, owner=self.team_a, allocation_method="manual"
+        )
         team_target.action_allocate()
         self.assertEqual(team_target.child_ids.mapped("target_value"), [0.0, 0.0])
         team_target.child_ids[0].target_value = 700.0
         team_target.action_allocate()
-        self.assertEqual(sorted(team_target.child_ids.mapped("target_value")), [0.0, 700.0])
+        self.assertEqual(
+            sorted(team_target.child_ids.mapped("target_value")), [0.0, 700.0]
+        )
 
     def test_whole_numbers_for_counts(self):
         """Count KPIs allocate whole units: 5 won deals over two reps is 3 and 2."""
         team_target = self._target(5, kpi=self.kpi_won, owner=self.team_a)
         team_target.action_allocate()
-        self.assertEqual(team_target.child_ids.sorted("id").mapped("target_value"), [3.0, 2.0])
+        self.assertEqual(
+            team_target.child_ids.sorted("id").mapped("target_value"), [3.0, 2.0]
+        )
 
     def test_percent_targets_are_copied(self):
         """A percentage target is not split: every child gets the same rate."""
@@ -169,7 +217,7 @@ class TestTargetAllocation(PerformanceCommon):
         self.assertFalse(team_target.is_inflated)
 
     def test_inflation_warning(self):
-        """Children above the parent beyond the company tolerance (5 %) raise the flag."""
+        """Children above the parent beyond the tolerance (5 %) raise the flag."""
         self.env.company.performance_inflation_tolerance = 5.0
         parent = self._target(1000.0, owner=self.team_a, allocation_method="manual")
         child_1 = self._target(600.0, owner=self.rep_1, parent_id=parent.id)
@@ -189,7 +237,7 @@ class TestTargetChanges(PerformanceCommon):
 
     @freeze_time("2025-01-10")
     def test_change_after_start_needs_reason(self):
-        """Once the period has started, a target changes only with a reason, logged in the chatter."""
+        """After the period starts a target changes only with a logged reason."""
         target = self._target(1000.0, owner=self.rep_1)
         self.cr.precommit.run()  # the target was created in an earlier transaction
         with self.assertRaisesRegex(UserError, "give a reason"):
@@ -205,7 +253,9 @@ class TestTargetChanges(PerformanceCommon):
         tracked = target.message_ids.tracking_value_ids.filtered(
             lambda value: value.field_id.name == "target_value"
         )
-        self.assertEqual((tracked.old_value_float, tracked.new_value_float), (1000.0, 1200.0))
+        self.assertEqual(
+            (tracked.old_value_float, tracked.new_value_float), (1000.0, 1200.0)
+        )
 
     @freeze_time("2025-01-10")
     def test_change_before_start_is_free(self):
@@ -223,7 +273,9 @@ class TestTargetChanges(PerformanceCommon):
         child = parent.child_ids[0]
         self.cr.precommit.run()
         with self.assertRaisesRegex(UserError, "give a reason"):
-            parent.write({"child_ids": [Command.update(child.id, {"target_value": 600.0})]})
+            parent.write(
+                {"child_ids": [Command.update(child.id, {"target_value": 600.0})]}
+            )
         parent.write(
             {
                 "change_reason": "Territory moved",
@@ -231,4 +283,6 @@ class TestTargetChanges(PerformanceCommon):
             }
         )
         self.assertEqual(child.target_value, 600.0)
-        self.assertTrue(any("Territory moved" in body for body in child.message_ids.mapped("body")))
+        self.assertTrue(
+            any("Territory moved" in body for body in child.message_ids.mapped("body"))
+        )

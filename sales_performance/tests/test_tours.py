@@ -23,13 +23,23 @@ class TargetTourCommon(HttpCase):
         )
         if not month:
             year = Period.generate_fiscal_year(
-                today.year if today.month <= int(company.fiscalyear_last_month) else today.year + 1,
+                today.year
+                if today.month <= int(company.fiscalyear_last_month)
+                else today.year + 1,
                 company,
             )
-            month = year.child_ids.child_ids.filtered(lambda m: m.date_start <= today <= m.date_end)
-        cls.leader = new_test_user(cls.env, login="tour_leader", name="Leader A", groups=LEADER_GROUPS)
-        cls.rep_1 = new_test_user(cls.env, login="tour_rep", name="Rep One", groups=REP_GROUPS)
-        cls.rep_2 = new_test_user(cls.env, login="tour_rep_2", name="Rep Two", groups=REP_GROUPS)
+            month = year.child_ids.child_ids.filtered(
+                lambda m: m.date_start <= today <= m.date_end
+            )
+        cls.leader = new_test_user(
+            cls.env, login="tour_leader", name="Leader A", groups=LEADER_GROUPS
+        )
+        cls.rep_1 = new_test_user(
+            cls.env, login="tour_rep", name="Rep One", groups=REP_GROUPS
+        )
+        cls.rep_2 = new_test_user(
+            cls.env, login="tour_rep_2", name="Rep Two", groups=REP_GROUPS
+        )
         team = cls.env["crm.team"].create(
             {
                 "name": "Team A",
@@ -57,21 +67,33 @@ class TestRepTourPhone(TargetTourCommon):
 
     def test_rep_targets_at_phone_width(self):
         """A rep opens their targets on a phone and sees their own card only."""
-        self.start_tour("/odoo/action-sales_performance.action_performance_target", "sales_performance_rep_targets", login="tour_rep")
+        self.start_tour(
+            "/odoo/action-sales_performance.action_performance_target",
+            "sales_performance_rep_targets",
+            login="tour_rep",
+        )
 
 
 @tagged("post_install", "-at_install")
 class TestRepTourDesktop(TargetTourCommon):
     def test_rep_targets_at_desktop_width(self):
         """The same rep flow works on a desktop screen."""
-        self.start_tour("/odoo/action-sales_performance.action_performance_target", "sales_performance_rep_targets", login="tour_rep")
+        self.start_tour(
+            "/odoo/action-sales_performance.action_performance_target",
+            "sales_performance_rep_targets",
+            login="tour_rep",
+        )
 
 
 @tagged("post_install", "-at_install")
 class TestLeaderTour(TargetTourCommon):
     def test_leader_opens_team_allocation(self):
         """A team leader opens the team target and its reps' shares."""
-        self.start_tour("/odoo/action-sales_performance.action_performance_target", "sales_performance_leader_targets", login="tour_leader")
+        self.start_tour(
+            "/odoo/action-sales_performance.action_performance_target",
+            "sales_performance_leader_targets",
+            login="tour_leader",
+        )
 
 
 @tagged("post_install", "-at_install")

@@ -24,7 +24,7 @@ def attainment(actual, target, higher_is_better=True):
 
 
 def elapsed_share(date_start, date_end, today):
-    """Share of the days of [date_start, date_end] elapsed at the end of ``today``, in percent."""
+    """Share of [date_start, date_end] elapsed at the end of ``today``, in %."""
     if today < date_start:
         return 0.0
     if today >= date_end:

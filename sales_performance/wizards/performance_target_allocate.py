@@ -13,9 +13,9 @@ class PerformanceTargetAllocate(models.TransientModel):
         default=lambda self: self._default_target_ids(),
     )
     allocation_method = fields.Selection(
-        selection=lambda self: self.env["performance.target"]
-        ._fields["allocation_method"]
-        .selection,
+        selection=lambda self: (
+            self.env["performance.target"]._fields["allocation_method"].selection
+        ),
         required=True,
         default="equal",
     )

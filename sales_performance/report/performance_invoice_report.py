@@ -18,7 +18,7 @@ class PerformanceInvoiceReport(models.Model):
     _order = "invoice_date desc, id desc"
 
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
-    name = fields.Char(string="Number", readonly=True)
+    name = fields.Char(string="Invoice Number", readonly=True)
     move_type = fields.Selection(
         [("out_invoice", "Customer Invoice"), ("out_refund", "Customer Credit Note")],
         string="Type",

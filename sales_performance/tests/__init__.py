@@ -1,5 +1,6 @@
 from . import test_allocation_tools
 from . import test_bad_input
+from . import test_i18n
 from . import test_kpi
 from . import test_pace_tools
 from . import test_period

@@ -3,4 +3,7 @@ from . import res_config_settings
 from . import performance_period
 from . import performance_kpi
 from . import performance_target
+from . import performance_review_stage
+from . import performance_scorecard_template
+from . import performance_scorecard
 from . import performance_demo

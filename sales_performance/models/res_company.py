@@ -17,3 +17,9 @@ class ResCompany(models.Model):
         "the period elapsed by more than this many percentage points, and ahead "
         "when it is above by more.",
     )
+    performance_hr_user_id = fields.Many2one(
+        "res.users",
+        string="HR Reviewer",
+        help="Receives the HR calibration and appeal steps of scorecards. "
+        "Without one, the first HR officer of the company does.",
+    )

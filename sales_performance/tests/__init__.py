@@ -4,6 +4,8 @@ from . import test_i18n
 from . import test_kpi
 from . import test_pace_tools
 from . import test_period
+from . import test_scorecard
+from . import test_scoring_tools
 from . import test_security
 from . import test_target
 from . import test_tours

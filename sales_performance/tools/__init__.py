@@ -1,2 +1,3 @@
 from . import allocation
 from . import pace
+from . import scoring

@@ -1,2 +1,3 @@
 from . import performance_period_generate
 from . import performance_target_allocate
+from . import performance_scorecard_reason

@@ -1,0 +1,586 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools import pace, scoring
+from .performance_review_stage import REVIEW_STATES
+
+# What a person may write directly; everything else moves through the
+# action_* methods (which write as superuser once they have checked who acts)
+# or through action_compute.
+PERSON_FIELDS = {
+    "self_review",
+    "manager_comment",
+    "rating_override",
+    "calibration_comment",
+    "line_ids",
+}
+FROZEN_STATES = ("approved", "appeal")
+
+
+class PerformanceScorecard(models.Model):
+    _name = "performance.scorecard"
+    _description = "Scorecard"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "period_id desc, user_id, id"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------
+
+    template_id = fields.Many2one(
+        "performance.scorecard.template",
+        required=True,
+        index=True,
+        check_company=True,
+        ondelete="restrict",
+    )
+    period_id = fields.Many2one(
+        "performance.period", required=True, index=True, check_company=True
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", required=True, index=True, tracking=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        compute="_compute_team_id",
+        store=True,
+        readonly=False,
+        index=True,
+    )
+    manager_id = fields.Many2one(
+        "res.users", string="Team Leader", related="team_id.user_id", store=True
+    )
+    line_ids = fields.One2many(
+        "performance.scorecard.line", "scorecard_id", string="KPIs", copy=True
+    )
+
+    # Result
+    total_score = fields.Float(
+        compute="_compute_total", store=True, digits=(16, 2), aggregator="avg"
+    )
+    computed_rating = fields.Char(compute="_compute_total", store=True)
+    rating_override = fields.Char(
+        string="Calibrated Rating", tracking=True, help="Set by HR calibration."
+    )
+    calibration_comment = fields.Text(tracking=True)
+    approved_rating = fields.Char(readonly=True, copy=False)
+    rating = fields.Char(compute="_compute_rating", store=True, index=True)
+    computed_date = fields.Datetime(string="Computed On", readonly=True)
+
+    # Review
+    state = fields.Selection(
+        REVIEW_STATES, default="draft", required=True, tracking=True, index=True
+    )
+    frozen = fields.Boolean(compute="_compute_frozen", store=True)
+    self_review = fields.Text(tracking=True)
+    manager_comment = fields.Text(tracking=True)
+    refuse_reason = fields.Char(readonly=True, tracking=True)
+    approved_date = fields.Date(readonly=True, copy=False)
+    appeal_deadline = fields.Date(readonly=True, copy=False)
+    appeal_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    appeal_outcome = fields.Selection(
+        [("upheld", "Upheld"), ("rejected", "Rejected")],
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+
+    _sql_constraints = [
+        (
+            "user_period_unique",
+            "UNIQUE(template_id, period_id, user_id)",
+            "A salesperson has one scorecard per template and period.",
+        ),
+    ]
+
+    # ------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------
+
+    @api.depends("user_id")
+    def _compute_team_id(self):
+        for card in self:
+            card.team_id = card.team_id or card.user_id.sale_team_id
+
+    @api.depends("period_id", "user_id")
+    def _compute_display_name(self):
+        for card in self:
+            card.display_name = " · ".join(
+                filter(None, [card.user_id.name, card.period_id.name])
+            )
+
+    @api.depends(
+        "line_ids.weighted_score",
+        "template_id.band_ids.min_score",
+        "template_id.band_ids.max_score",
+        "template_id.band_ids.name",
+    )
+    def _compute_total(self):
+        for card in self:
+            card.total_score = sum(card.line_ids.mapped("weighted_score"))
+            card.computed_rating = card.template_id._get_rating(card.total_score)
+
+    @api.depends("computed_rating", "rating_override", "approved_rating", "frozen")
+    def _compute_rating(self):
+        for card in self:
+            live = card.approved_rating if card.frozen else card.computed_rating
+            card.rating = card.rating_override or live
+
+    @api.depends("state")
+    def _compute_frozen(self):
+        for card in self:
+            card.frozen = card.state in FROZEN_STATES
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        if not self.env.su:
+            self._check_person_write(vals)
+        return super().write(vals)
+
+    def _check_person_write(self, vals):
+        self.check_access("write")
+        forbidden = set(vals) - PERSON_FIELDS - {"activity_ids", "message_ids"}
+        if forbidden:
+            raise AccessError(
+                _("Scorecards change through their review buttons, not by hand.")
+            )
+        frozen = self.filtered("frozen")
+        if frozen:
+            raise UserError(
+                _(
+                    "The scorecard %(card)s is approved and frozen: HR can reopen it.",
+                    card=frozen[0].display_name,
+                )
+            )
+        if "self_review" in vals and self.filtered(
+            lambda c: c.user_id != self.env.user
+        ):
+            raise AccessError(_("Only the salesperson writes their self review."))
+        if "rating_override" in vals:
+            if not self.env.user.has_group("sales_performance.group_performance_hr"):
+                raise AccessError(_("Only HR calibrates ratings."))
+            if not vals.get("calibration_comment"):
+                raise UserError(_("Explain the calibrated rating in a comment."))
+
+    # ------------------------------------------------------------
+    # Computation
+    # ------------------------------------------------------------
+
+    def action_compute(self):
+        """Refresh targets and actuals of these scorecards, in batch: one
+        search of targets and one grouped query per KPI for each period and
+        company, whatever the number of scorecards. Frozen ones are skipped."""
+        self.check_access("read")
+        # sudo: a score is derived from documents and targets, never typed in.
+        cards = self.sudo().filtered(lambda card: not card.frozen)
+        groups = defaultdict(lambda: cards.browse())
+        for card in cards:
+            groups[(card.period_id, card.company_id)] |= card
+        for (period, company), batch in groups.items():
+            lines = batch.line_ids
+            users = batch.user_id
+            targets = (
+                self.env["performance.target"]
+                .sudo()
+                .search(
+                    [
+                        ("period_id", "=", period.id),
+                        ("owner_type", "=", "user"),
+                        ("user_id", "in", users.ids),
+                        ("kpi_id", "in", lines.kpi_id.ids),
+                    ]
+                )
+            )
+            target_by_key = {(t.user_id, t.kpi_id): t.target_value for t in targets}
+            computed_kpis = lines.kpi_id.filtered(lambda kpi: kpi.kind != "manual")
+            values = computed_kpis._get_values(
+                period.date_start, period.date_end, "user", users.ids, company
+            )
+            for line in lines:
+                user = line.scorecard_id.user_id
+                line.target = target_by_key.get(
+                    (user, line.kpi_id), line.template_line_id.default_target
+                )
+                if line.kpi_id.kind != "manual":
+                    line.actual = values[line.kpi_id.id][user.id]
+        cards.computed_date = fields.Datetime.now()
+        return True
+
+    # ------------------------------------------------------------
+    # Review
+    # ------------------------------------------------------------
+
+    def _start_review(self):
+        self.sudo().write({"state": "self_review"})
+        self._activity_update()
+
+    def action_submit(self):
+        """The salesperson hands their self review to their team leader."""
+        for card in self:
+            card._check_state("self_review")
+            if card.user_id != self.env.user:
+                raise AccessError(
+                    _(
+                        "Only %(user)s can submit this self review.",
+                        user=card.user_id.name,
+                    )
+                )
+        self._move_to("manager_review")
+        return True
+
+    def action_approve(self):
+        """Manager review hands over to HR calibration, which approves."""
+        for card in self:
+            card._check_state("manager_review", "hr_calibration")
+            card._check_reviewer()
+        for_hr = self.filtered(lambda card: card.state == "manager_review")
+        for_hr._move_to("hr_calibration")
+        approved = self - for_hr
+        if approved:
+            today = fields.Date.context_today(self)
+            for card in approved:
+                card.sudo().write(
+                    {
+                        "approved_rating": card.computed_rating,
+                        "approved_date": today,
+                        "appeal_deadline": today
+                        + timedelta(days=card.template_id.appeal_days),
+                    }
+                )
+            approved._move_to("approved")
+        return True
+
+    def action_refuse(self, reason=None):
+        """Send back one step, with a reason."""
+        if not reason:
+            return self._open_reason_wizard("refuse")
+        back = {"manager_review": "self_review", "hr_calibration": "manager_review"}
+        for card in self:
+            card._check_state(*back)
+            card._check_reviewer()
+        for card in self:
+            card.sudo().refuse_reason = reason
+            card._move_to(
+                back[card.state], note=_("Sent back: %(reason)s", reason=reason)
+            )
+        return True
+
+    def action_reopen(self, reason=None):
+        """HR reopens an approved scorecard for calibration."""
+        if not reason:
+            return self._open_reason_wizard("reopen")
+        self._check_hr()
+        for card in self:
+            card._check_state("approved")
+        self._move_to("hr_calibration", note=_("Reopened: %(reason)s", reason=reason))
+        return True
+
+    def action_appeal(self, reason=None):
+        """The salesperson appeals an approved scorecard inside the window."""
+        if not reason:
+            return self._open_reason_wizard("appeal")
+        today = fields.Date.context_today(self)
+        for card in self:
+            card._check_state("approved")
+            if card.user_id != self.env.user:
+                raise AccessError(_("Only the salesperson can appeal their scorecard."))
+            if today > card.appeal_deadline:
+                raise UserError(
+                    _(
+                        "The appeal window of %(card)s closed on %(date)s.",
+                        card=card.display_name,
+                        date=card.appeal_deadline,
+                    )
+                )
+        self.sudo().write({"appeal_reason": reason, "appeal_outcome": False})
+        self._move_to("appeal", note=_("Appeal: %(reason)s", reason=reason))
+        return True
+
+    def action_resolve_appeal(self, outcome, note, rating=None):
+        """HR upholds the appeal (with a new rating) or rejects it."""
+        self._check_hr()
+        if outcome not in ("upheld", "rejected") or not note:
+            raise UserError(_("Give the outcome of the appeal and explain it."))
+        if outcome == "upheld" and not rating:
+            raise UserError(_("An upheld appeal sets the new rating."))
+        for card in self:
+            card._check_state("appeal")
+        vals = {"appeal_outcome": outcome}
+        if outcome == "upheld":
+            vals.update(rating_override=rating, calibration_comment=note)
+        self.sudo().write(vals)
+        self._move_to("approved")
+        for card in self:
+            card.message_post(
+                body=_(
+                    "Your appeal was %(outcome)s: %(note)s",
+                    outcome=card._get_selection_label("appeal_outcome", outcome),
+                    note=note,
+                ),
+                partner_ids=card.user_id.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+        return True
+
+    def _check_state(self, *states):
+        self.ensure_one()
+        if self.state not in states:
+            raise UserError(
+                _(
+                    "The scorecard %(card)s is at the step %(state)s: this action "
+                    "does not apply.",
+                    card=self.display_name,
+                    state=self._get_selection_label("state", self.state),
+                )
+            )
+
+    def _get_selection_label(self, field_name, value):
+        selection = self._fields[field_name]._description_selection(self.env)
+        return dict(selection)[value]
+
+    def _check_reviewer(self):
+        """The person acting now is the one the step waits on, never the
+        salesperson scored."""
+        self.ensure_one()
+        user = self.env.user
+        if self.user_id == user:
+            raise AccessError(_("Nobody approves or refuses their own scorecard."))
+        if self.state == "manager_review" and (
+            user == self._get_manager()
+            or user.has_group("sales_performance.group_performance_hr")
+        ):
+            return
+        if self.state == "hr_calibration":
+            self._check_hr()
+            return
+        raise AccessError(
+            _(
+                "The scorecard %(card)s waits on %(user)s.",
+                card=self.display_name,
+                user=self._get_responsible().name,
+            )
+        )
+
+    def _check_hr(self):
+        if not self.env.user.has_group("sales_performance.group_performance_hr"):
+            raise AccessError(_("Only HR officers can do this."))
+
+    def _move_to(self, state, note=None):
+        # sudo: the caller has checked who acts; the person may not write the
+        # state field themselves.
+        self.sudo().write({"state": state})
+        if note:
+            for card in self:
+                card.message_post(body=note, subtype_xmlid="mail.mt_note")
+        self._activity_update()
+
+    def _open_reason_wizard(self, action):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Give a reason"),
+            "res_model": "performance.scorecard.reason",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_scorecard_ids": self.ids,
+                "default_action": action,
+            },
+        }
+
+    # ------------------------------------------------------------
+    # Activities
+    # ------------------------------------------------------------
+
+    def _get_manager(self):
+        """The team leader who reviews this scorecard (hook for HR data)."""
+        self.ensure_one()
+        return self.manager_id
+
+    def _get_hr_user(self):
+        self.ensure_one()
+        hr_group = self.env.ref("sales_performance.group_performance_hr")
+        users = hr_group.users.filtered(lambda u: self.company_id in u.company_ids)
+        return self.company_id.performance_hr_user_id or users.sorted("id")[:1]
+
+    def _get_responsible(self, stage=None):
+        self.ensure_one()
+        responsible = (stage or self._get_stage()).responsible
+        if responsible == "employee":
+            return self.user_id
+        if responsible == "manager" and self._get_manager():
+            return self._get_manager()
+        return self._get_hr_user()
+
+    def _get_stage(self):
+        self.ensure_one()
+        return self.env["performance.review.stage"].search(
+            [("state", "=", self.state)], limit=1
+        )
+
+    def _activity_update(self):
+        """Keep one activity, for the person the scorecard waits on; mark the
+        activities of the steps already taken as done. Batch: one feedback
+        and one create for all the scorecards."""
+        stages = self.env["performance.review.stage"].search([])
+        stage_by_state = {stage.state: stage for stage in stages}
+        today = fields.Date.context_today(self)
+        # sudo: the person acting may not see the activity of the step they
+        # complete (it belongs to the previous responsible).
+        activities = self.sudo().activity_ids.filtered(
+            lambda activity: activity.activity_type_id in stages.activity_type_id
+        )
+        done = activities.filtered(
+            lambda activity: (
+                activity.activity_type_id
+                != stage_by_state.get(
+                    self.browse(activity.res_id).state, stages.browse()
+                ).activity_type_id
+            )
+        )
+        done.action_feedback(feedback=_("Step completed."))
+        waiting = {activity.res_id for activity in activities - done}
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        for card in self:
+            stage = stage_by_state.get(card.state)
+            if stage and card.id not in waiting:
+                vals_list.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": card.id,
+                        "activity_type_id": stage.activity_type_id.id,
+                        "summary": stage.name,
+                        "user_id": card._get_responsible(stage).id,
+                        "date_deadline": today + timedelta(days=stage.deadline_days),
+                    }
+                )
+        self.env["mail.activity"].sudo().create(vals_list)
+
+
+class PerformanceScorecardLine(models.Model):
+    _name = "performance.scorecard.line"
+    _description = "Scorecard KPI"
+    _order = "scorecard_id, sequence, id"
+
+    scorecard_id = fields.Many2one(
+        "performance.scorecard", required=True, index=True, ondelete="cascade"
+    )
+    template_line_id = fields.Many2one(
+        "performance.scorecard.template.line", ondelete="set null"
+    )
+    sequence = fields.Integer(default=10)
+    kpi_id = fields.Many2one("performance.kpi", string="KPI", required=True)
+    kpi_unit = fields.Selection(related="kpi_id.unit")
+    # Copied from the template when the scorecard is made, with the curve, so
+    # that an approved scorecard keeps its scores whatever changes later.
+    is_manual = fields.Boolean(readonly=True)
+    higher_is_better = fields.Boolean(readonly=True, default=True)
+    weight = fields.Float(required=True)
+    threshold = fields.Float(required=True)
+    target_point = fields.Float(required=True)
+    cap = fields.Float(required=True)
+    max_score = fields.Float(required=True)
+
+    target = fields.Float()
+    actual = fields.Float()
+    attainment = fields.Float(
+        string="Attainment (%)", compute="_compute_score", store=True, digits=(16, 2)
+    )
+    score = fields.Float(compute="_compute_score", store=True, digits=(16, 2))
+    weighted_score = fields.Float(compute="_compute_score", store=True, digits=(16, 2))
+
+    @api.depends(
+        "target",
+        "actual",
+        "weight",
+        "threshold",
+        "target_point",
+        "cap",
+        "max_score",
+        "higher_is_better",
+    )
+    def _compute_score(self):
+        for line in self:
+            ratio = line.actual / line.target * 100.0 if line.target else 0.0
+            line.attainment = pace.attainment(
+                line.actual, line.target, line.higher_is_better
+            )
+            line.score = scoring.score(
+                ratio,
+                line.threshold,
+                line.target_point,
+                line.cap,
+                line.max_score,
+                line.higher_is_better,
+            )
+            line.weighted_score = line.score * line.weight / 100.0
+
+    @api.constrains("threshold", "target_point", "cap", "max_score", "higher_is_better")
+    def _check_curve(self):
+        for line in self:
+            try:
+                scoring.check_curve(
+                    line.threshold,
+                    line.target_point,
+                    line.cap,
+                    line.max_score,
+                    line.higher_is_better,
+                )
+            except scoring.CurveError as error:
+                raise ValidationError(
+                    _(
+                        "The scoring curve of %(kpi)s is out of order.",
+                        kpi=line.kpi_id.name,
+                    )
+                ) from error
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(_("Scorecard lines come from their template."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            self._check_person_write(vals)
+        return super().write(vals)
+
+    def unlink(self):
+        if not self.env.su:
+            raise AccessError(_("Scorecard lines come from their template."))
+        return super().unlink()
+
+    def _check_person_write(self, vals):
+        self.check_access("write")
+        if set(vals) - {"actual"}:
+            raise AccessError(_("Only the actual of a manual KPI is entered by hand."))
+        frozen = self.scorecard_id.filtered("frozen")
+        if frozen:
+            raise UserError(
+                _(
+                    "The scorecard %(card)s is approved and frozen: HR can reopen it.",
+                    card=frozen[0].display_name,
+                )
+            )
+        computed = self.filtered(lambda line: not line.is_manual)
+        if computed:
+            raise UserError(
+                _(
+                    "%(kpi)s is computed from documents: its actual cannot be "
+                    "typed in.",
+                    kpi=computed[0].kpi_id.name,
+                )
+            )
+        if self.scorecard_id.filtered(lambda card: card.user_id == self.env.user):
+            raise AccessError(_("Nobody scores their own scorecard."))

@@ -1,0 +1,244 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
+
+from ..tools import scoring
+
+
+class PerformanceScorecardTemplate(models.Model):
+    _name = "performance.scorecard.template"
+    _description = "Scorecard Template"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    line_ids = fields.One2many(
+        "performance.scorecard.template.line", "template_id", string="KPIs", copy=True
+    )
+    band_ids = fields.One2many(
+        "performance.rating.band", "template_id", string="Rating Bands", copy=True
+    )
+    weight_total = fields.Float(string="Total Weight", compute="_compute_weight_total")
+
+    # Who is scored
+    user_ids = fields.Many2many(
+        "res.users",
+        string="Salespeople",
+        domain="[('share', '=', False)]",
+        help="Scored with this template, with the members of the teams below.",
+    )
+    team_ids = fields.Many2many(
+        "crm.team", string="Sales Teams", check_company=True, tracking=True
+    )
+    appeal_days = fields.Integer(
+        default=10,
+        tracking=True,
+        help="Days after approval during which a salesperson may appeal.",
+    )
+
+    @api.depends("line_ids.weight")
+    def _compute_weight_total(self):
+        for template in self:
+            template.weight_total = sum(template.line_ids.mapped("weight"))
+
+    @api.constrains("line_ids")
+    def _check_weights(self):
+        for template in self.filtered("line_ids"):
+            total = sum(template.line_ids.mapped("weight"))
+            if float_compare(total, 100.0, precision_digits=2):
+                raise ValidationError(
+                    _(
+                        "The weights of the scorecard template %(template)s add up to "
+                        "%(total)s instead of 100.",
+                        template=template.name,
+                        total=round(total, 2),
+                    )
+                )
+
+    @api.constrains("band_ids")
+    def _check_bands(self):
+        for template in self:
+            overlap = scoring.bands_overlap(template.band_ids._get_bounds())
+            if overlap:
+                raise ValidationError(
+                    _(
+                        "The rating bands %(first)s and %(second)s of %(template)s "
+                        "overlap.",
+                        first=overlap[0][0],
+                        second=overlap[1][0],
+                        template=template.name,
+                    )
+                )
+
+    @api.constrains("appeal_days")
+    def _check_appeal_days(self):
+        if any(template.appeal_days < 0 for template in self):
+            raise ValidationError(_("The appeal window cannot be negative."))
+
+    def _get_users(self):
+        """The salespeople scored with this template."""
+        self.ensure_one()
+        return (self.user_ids | self.team_ids.member_ids).filtered(
+            lambda user: self.company_id in user.company_ids
+        )
+
+    def _get_rating(self, total):
+        self.ensure_one()
+        return scoring.rating(total, self.band_ids._get_bounds())
+
+    def generate_scorecards(self, period):
+        """Create the missing scorecards of these templates for ``period`` and
+        compute every scorecard of the period, in batch. Returns them."""
+        Scorecard = self.env["performance.scorecard"]
+        existing = Scorecard.search(
+            [("template_id", "in", self.ids), ("period_id", "=", period.id)]
+        )
+        done = {(card.template_id, card.user_id) for card in existing}
+        vals_list = [
+            template._prepare_scorecard_vals(user, period)
+            for template in self
+            for user in template._get_users()
+            if (template, user) not in done
+        ]
+        Scorecard.check_access("create")
+        # sudo: scorecard lines are only ever made from their template, here.
+        new_cards = Scorecard.sudo().create(vals_list).sudo(False)
+        new_cards._start_review()
+        scorecards = existing | new_cards
+        scorecards.action_compute()
+        return scorecards
+
+    def _prepare_scorecard_vals(self, user, period):
+        self.ensure_one()
+        return {
+            "template_id": self.id,
+            "period_id": period.id,
+            "user_id": user.id,
+            "company_id": self.company_id.id,
+            "line_ids": [
+                fields.Command.create(line._prepare_scorecard_line_vals())
+                for line in self.line_ids
+            ],
+        }
+
+
+class PerformanceScorecardTemplateLine(models.Model):
+    _name = "performance.scorecard.template.line"
+    _description = "Scorecard Template KPI"
+    _order = "template_id, sequence, id"
+
+    template_id = fields.Many2one(
+        "performance.scorecard.template", required=True, index=True, ondelete="cascade"
+    )
+    sequence = fields.Integer(default=10)
+    kpi_id = fields.Many2one("performance.kpi", string="KPI", required=True)
+    higher_is_better = fields.Boolean(compute="_compute_higher_is_better")
+    weight = fields.Float(required=True, default=0.0, help="Percentage of the total.")
+    default_target = fields.Float(
+        help="Target of a salesperson who has no target of this KPI for the period."
+    )
+    threshold = fields.Float(
+        default=50.0,
+        help="Percentage of the target at which the score starts above 0.",
+    )
+    target_point = fields.Float(
+        default=100.0,
+        help="Percentage of the target scoring 100.",
+    )
+    cap = fields.Float(
+        default=150.0,
+        help="Percentage of the target at which the highest score is reached.",
+    )
+    max_score = fields.Float(string="Highest Score", default=150.0)
+
+    @api.depends("kpi_id.direction")
+    def _compute_higher_is_better(self):
+        for line in self:
+            line.higher_is_better = line.kpi_id.direction != "lower"
+
+    @api.constrains("weight")
+    def _check_weight(self):
+        for line in self:
+            if line.weight < 0:
+                raise ValidationError(
+                    _("The weight of %(kpi)s cannot be negative.", kpi=line.kpi_id.name)
+                )
+        self.template_id._check_weights()
+
+    @api.constrains("threshold", "target_point", "cap", "max_score", "kpi_id")
+    def _check_curve(self):
+        for line in self:
+            try:
+                scoring.check_curve(
+                    line.threshold,
+                    line.target_point,
+                    line.cap,
+                    line.max_score,
+                    line.higher_is_better,
+                )
+            except scoring.CurveError as error:
+                raise ValidationError(line._get_curve_error()) from error
+
+    def _get_curve_error(self):
+        self.ensure_one()
+        if self.max_score < 100:
+            return _(
+                "The highest score of %(kpi)s cannot be below 100.",
+                kpi=self.kpi_id.name,
+            )
+        if self.higher_is_better:
+            return _(
+                "The curve of %(kpi)s needs threshold < target point < cap.",
+                kpi=self.kpi_id.name,
+            )
+        return _(
+            "%(kpi)s is better when lower: its curve needs threshold > target point "
+            "> cap.",
+            kpi=self.kpi_id.name,
+        )
+
+    def _prepare_scorecard_line_vals(self):
+        self.ensure_one()
+        return {
+            "template_line_id": self.id,
+            "sequence": self.sequence,
+            "kpi_id": self.kpi_id.id,
+            "is_manual": self.kpi_id.kind == "manual",
+            "higher_is_better": self.higher_is_better,
+            "weight": self.weight,
+            "threshold": self.threshold,
+            "target_point": self.target_point,
+            "cap": self.cap,
+            "max_score": self.max_score,
+        }
+
+
+class PerformanceRatingBand(models.Model):
+    _name = "performance.rating.band"
+    _description = "Scorecard Rating Band"
+    _order = "template_id, min_score desc, id"
+
+    template_id = fields.Many2one(
+        "performance.scorecard.template", required=True, index=True, ondelete="cascade"
+    )
+    name = fields.Char(string="Rating", required=True, translate=True)
+    min_score = fields.Float(string="From Score", required=True)
+    max_score = fields.Float(string="Below Score", required=True)
+
+    @api.constrains("min_score", "max_score")
+    def _check_range(self):
+        for band in self:
+            if band.max_score <= band.min_score:
+                raise ValidationError(
+                    _("The rating band %(band)s is empty.", band=band.name)
+                )
+        self.template_id._check_bands()
+
+    def _get_bounds(self):
+        return [(band.name, band.min_score, band.max_score) for band in self]

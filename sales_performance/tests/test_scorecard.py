@@ -1,0 +1,471 @@
+from datetime import date
+
+from odoo import Command, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import freeze_time, new_test_user, tagged
+
+from .common import JAN_15, REP_GROUPS, PerformanceCommon
+
+
+class ScorecardCommon(PerformanceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.performance_hr_user_id = cls.hr_officer
+        Kpi = cls.env["performance.kpi"]
+        cls.kpi_visits = Kpi.create(
+            {
+                "name": "Customer Visits",
+                "code": "VISITS",
+                "kind": "manual",
+                "unit": "number",
+            }
+        )
+        cls.kpi_training = Kpi.create(
+            {
+                "name": "Training Days",
+                "code": "TRAINING",
+                "kind": "manual",
+                "unit": "number",
+                "category": "growth",
+            }
+        )
+        cls.kpi_collection = cls.env.ref("sales_performance.kpi_collection_rate")
+        cls.kpi_new = cls.env.ref("sales_performance.kpi_new_customers")
+        cls.template = cls.env["performance.scorecard.template"].create(
+            {
+                "name": "Field Sales",
+                "team_ids": [Command.set(cls.team_a.ids)],
+                "appeal_days": 10,
+                "line_ids": [
+                    Command.create({"kpi_id": cls.kpi_revenue.id, "weight": 40}),
+                    Command.create({"kpi_id": cls.kpi_collection.id, "weight": 20}),
+                    Command.create(
+                        {
+                            "kpi_id": cls.kpi_visits.id,
+                            "weight": 15,
+                            "default_target": 10,
+                        }
+                    ),
+                    Command.create({"kpi_id": cls.kpi_new.id, "weight": 15}),
+                    Command.create(
+                        {
+                            "kpi_id": cls.kpi_training.id,
+                            "weight": 10,
+                            "default_target": 1,
+                        }
+                    ),
+                ],
+                "band_ids": [
+                    Command.create({"name": "A", "min_score": 120, "max_score": 150}),
+                    Command.create({"name": "B", "min_score": 100, "max_score": 120}),
+                    Command.create({"name": "C", "min_score": 70, "max_score": 100}),
+                    Command.create({"name": "D", "min_score": 0, "max_score": 70}),
+                ],
+            }
+        )
+
+    def _line(self, card, kpi):
+        return card.line_ids.filtered(lambda line: line.kpi_id == kpi)
+
+
+@tagged("post_install", "-at_install")
+class TestScorecardScores(ScorecardCommon):
+    def test_worked_example(self):
+        """Revenue 120 %, collection 95/90, visits 15/10, new customers 4/3 and
+        training 2/1 capped at 150 score 126.61 in total."""
+        partners = self.env["res.partner"].create(
+            [{"name": f"New customer {index}"} for index in range(4)]
+        )
+        invoices = self._invoices(
+            [(self.rep_1, 300_000.0, JAN_15, partner) for partner in partners]
+        )
+        for invoice, amount in zip(
+            invoices, (300_000, 300_000, 300_000, 240_000), strict=True
+        ):
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create(
+                {"amount": amount, "payment_date": date(2025, 2, 5)}
+            )._create_payments()
+        self._target(1_000_000.0, owner=self.rep_1)
+        self._target(90.0, kpi=self.kpi_collection, owner=self.rep_1)
+        self._target(3.0, kpi=self.kpi_new, owner=self.rep_1)
+
+        cards = self.template.with_user(self.hr_officer).generate_scorecards(self.jan)
+        card = cards.filtered(lambda c: c.user_id == self.rep_1)
+        self.assertEqual(cards.user_id, self.rep_1 | self.rep_2)
+        self._line(card, self.kpi_visits).with_user(self.leader_a).actual = 15
+        self._line(card, self.kpi_training).with_user(self.leader_a).actual = 2
+
+        expected = {
+            self.kpi_revenue: (1_000_000, 1_200_000, 120.0),
+            self.kpi_collection: (90, 95, 105.56),  # 95 / 90 = 105.555...%
+            self.kpi_visits: (10, 15, 150.0),
+            self.kpi_new: (3, 4, 133.33),  # 4 / 3 = 133.333...%
+            self.kpi_training: (1, 2, 150.0),  # 200 %, capped
+        }
+        for kpi, (target, actual, score) in expected.items():
+            line = self._line(card, kpi)
+            self.assertEqual(
+                (line.target, line.actual, line.score), (target, actual, score)
+            )
+        # 0.40 * 120 + 0.20 * 105.56 + 0.15 * 150 + 0.15 * 133.33 + 0.10 * 150
+        # = 48 + 21.112 + 22.5 + 19.9995 + 15 = 126.6115
+        self.assertEqual(card.total_score, 126.61)
+        self.assertEqual(card.rating, "A")
+
+    def test_refresh_queries_do_not_grow_with_users(self):
+        """Refreshing scorecards costs the same queries for two users as for six."""
+        extra = [
+            new_test_user(self.env, login=f"sc_{i}", groups=REP_GROUPS)
+            for i in range(4)
+        ]
+        self.team_b.member_ids = [Command.set([user.id for user in extra])]
+        template_b = self.template.copy({"team_ids": [Command.set(self.team_b.ids)]})
+        few = self.template.generate_scorecards(self.feb)
+        many = template_b.generate_scorecards(self.mar)
+        self.assertEqual((len(few), len(many)), (2, 4))
+        self._invoices(
+            [(self.rep_1, 10.0, date(2025, 2, 3))]
+            + [(u, 10.0, date(2025, 3, 3)) for u in extra]
+        )
+        self.assertEqual(
+            self._count_queries(few.action_compute),
+            self._count_queries(many.action_compute),
+        )
+        self.assertEqual(
+            set(
+                many.line_ids.filtered(
+                    lambda line: line.kpi_id == self.kpi_revenue
+                ).mapped("actual")
+            ),
+            {10.0},
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestScorecardReview(ScorecardCommon):
+    @classmethod
+    def default_env_context(cls):
+        return {}
+
+    def _activities(self, card):
+        return card.activity_ids.mapped(lambda a: (a.activity_type_id.name, a.user_id))
+
+    @freeze_time("2025-02-03")
+    def test_review_flow_moves_the_activity(self):
+        """Each step queues one activity for the next person and closes the last."""
+        card = self.template.generate_scorecards(self.jan).filtered(
+            lambda c: c.user_id == self.rep_1
+        )
+        self.assertEqual(card.state, "self_review")
+        self.assertEqual(
+            self._activities(card), [("Scorecard: self review", self.rep_1)]
+        )
+        self.assertEqual(card.activity_ids.date_deadline, date(2025, 2, 10))
+
+        card.with_user(self.rep_1).write({"self_review": "Strong January."})
+        card.with_user(self.rep_1).action_submit()
+        self.assertEqual(card.state, "manager_review")
+        self.assertEqual(
+            self._activities(card), [("Scorecard: manager review", self.leader_a)]
+        )
+        done = card.message_ids.filtered(
+            lambda m: m.mail_activity_type_id.name == "Scorecard: self review"
+        )
+        self.assertTrue(done, "the self review activity is marked done, not deleted")
+
+        card.with_user(self.leader_a).action_approve()
+        self.assertEqual(card.state, "hr_calibration")
+        self.assertEqual(
+            self._activities(card), [("Scorecard: HR calibration", self.hr_officer)]
+        )
+
+        card.with_user(self.hr_officer).action_approve()
+        self.assertEqual(card.state, "approved")
+        self.assertTrue(card.frozen)
+        self.assertFalse(card.activity_ids)
+        self.assertEqual(card.appeal_deadline, date(2025, 2, 13))
+
+    @freeze_time("2025-02-03")
+    def test_refusal_sends_back_with_reason(self):
+        """Refusing needs a reason and sends the scorecard one step back."""
+        card = self.template.generate_scorecards(self.jan)[0]
+        card.with_user(card.user_id).action_submit()
+        action = card.with_user(self.leader_a).action_refuse()
+        self.assertEqual(action["res_model"], "performance.scorecard.reason")
+        wizard = (
+            self.env["performance.scorecard.reason"]
+            .with_user(self.leader_a)
+            .create(
+                {
+                    "scorecard_ids": card.ids,
+                    "action": "refuse",
+                    "reason": "Add the visits.",
+                }
+            )
+        )
+        wizard.action_confirm()
+        self.assertEqual(card.state, "self_review")
+        self.assertEqual(card.refuse_reason, "Add the visits.")
+        self.assertEqual(
+            self._activities(card), [("Scorecard: self review", card.user_id)]
+        )
+
+    @freeze_time("2025-02-03")
+    def test_approval_freezes(self):
+        """After approval, new invoices and a refresh leave the scorecard as it was."""
+        self._invoices([(self.rep_1, 500_000.0, JAN_15)])
+        self._target(1_000_000.0, owner=self.rep_1)
+        card = self.template.generate_scorecards(self.jan).filtered(
+            lambda c: c.user_id == self.rep_1
+        )
+        card.with_user(self.rep_1).action_submit()
+        card.with_user(self.leader_a).action_approve()
+        card.with_user(self.hr_officer).action_approve()
+        before = (
+            card.read(["total_score", "rating"])[0],
+            card.line_ids.read(["actual", "score"]),
+        )
+        self._invoices([(self.rep_1, 700_000.0, date(2025, 1, 20))])
+        card.action_compute()
+        self.template.band_ids.filtered(lambda b: b.name == "D").name = "E"
+        self.env.invalidate_all()
+        after = (
+            card.read(["total_score", "rating"])[0],
+            card.line_ids.read(["actual", "score"]),
+        )
+        self.assertEqual(before, after)
+
+    @freeze_time("2025-02-03")
+    def test_appeal_upheld(self):
+        """An appeal in time goes to HR; upheld, it rates anew and tells the rep."""
+        card = self._approved_card()
+        card.with_user(self.rep_1).action_appeal(reason="My visits were not counted.")
+        self.assertEqual(card.state, "appeal")
+        self.assertEqual(
+            self._activities(card), [("Scorecard: appeal", self.hr_officer)]
+        )
+        card.with_user(self.hr_officer).action_resolve_appeal(
+            "upheld", "Visits added.", rating="B"
+        )
+        self.assertEqual(
+            (card.state, card.rating, card.appeal_outcome), ("approved", "B", "upheld")
+        )
+        self.assertIn(
+            self.rep_1.partner_id, card.message_ids.filtered("partner_ids").partner_ids
+        )
+
+    @freeze_time("2025-02-03")
+    def test_reopen_by_hr_only(self):
+        """Only HR reopens an approved scorecard, with a reason."""
+        card = self._approved_card()
+        with self.assertRaises(AccessError):
+            card.with_user(self.leader_a).action_reopen(reason="Typo")
+        card.with_user(self.hr_officer).action_reopen(reason="Late invoice")
+        self.assertEqual(card.state, "hr_calibration")
+        self.assertFalse(card.frozen)
+
+    def _approved_card(self):
+        card = self.template.generate_scorecards(self.jan).filtered(
+            lambda c: c.user_id == self.rep_1
+        )
+        card.with_user(self.rep_1).action_submit()
+        card.with_user(self.leader_a).action_approve()
+        card.with_user(self.hr_officer).action_approve()
+        return card
+
+
+@tagged("post_install", "-at_install")
+class TestScorecardBadInput(ScorecardCommon):
+    def _snapshot(self, records):
+        names = [
+            name
+            for name, field in records._fields.items()
+            if field.store
+            and name not in models.MAGIC_COLUMNS + ["write_uid", "write_date"]
+            and not name.startswith(("message_", "activity_"))
+        ]
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return records.read(names)
+
+    def assertRefused(self, exception, message, function, records):
+        before = self._snapshot(records)
+        with self.assertRaises(exception) as caught:
+            function()
+        self.assertRegex(str(caught.exception), message)
+        self.assertEqual(self._snapshot(records), before)
+
+    def test_weights_not_summing_to_100(self):
+        """The weights of a template add up to 100."""
+        line = self.template.line_ids[0]
+        self.assertRefused(
+            ValidationError,
+            "add up to 110.0 instead of 100",
+            lambda: line.write({"weight": 50}),
+            line,
+        )
+
+    def test_curve_out_of_order(self):
+        """Threshold < target point < cap, mirrored when lower is better."""
+        line = self.template.line_ids[0]
+        self.assertRefused(
+            ValidationError,
+            "threshold < target point < cap",
+            lambda: line.write({"threshold": 100}),
+            line,
+        )
+        self.assertRefused(
+            ValidationError,
+            "threshold < target point < cap",
+            lambda: line.write({"cap": 90}),
+            line,
+        )
+        self.kpi_visits.direction = "lower"
+        visits = self._line_of(self.kpi_visits)
+        self.assertRefused(
+            ValidationError,
+            "better when lower",
+            lambda: visits.write({"threshold": 50, "target_point": 100, "cap": 150}),
+            visits,
+        )
+        visits.write({"threshold": 150, "target_point": 100, "cap": 50})
+
+    def _line_of(self, kpi):
+        return self.template.line_ids.filtered(lambda line: line.kpi_id == kpi)
+
+    def test_overlapping_bands(self):
+        """Rating bands do not overlap."""
+        band = self.template.band_ids.filtered(lambda b: b.name == "B")
+        self.assertRefused(
+            ValidationError,
+            "bands .* overlap",
+            lambda: band.write({"max_score": 125}),
+            band,
+        )
+
+    def test_manual_value_on_computed_line(self):
+        """A computed KPI's actual cannot be typed in."""
+        card = self.template.generate_scorecards(self.jan)[0]
+        line = self._line(card, self.kpi_revenue)
+        self.assertRefused(
+            UserError,
+            "computed from documents",
+            lambda: line.with_user(self.leader_a).write({"actual": 5}),
+            line,
+        )
+
+    def test_submit_someone_elses_self_review(self):
+        """Only the salesperson submits their self review."""
+        card = self.template.generate_scorecards(self.jan).filtered(
+            lambda c: c.user_id == self.rep_1
+        )
+        self.assertRefused(
+            AccessError,
+            "Only the salesperson",
+            lambda: card.with_user(self.leader_a).write({"self_review": "x"}),
+            card,
+        )
+        self.assertRefused(
+            AccessError,
+            "Only Rep 1 can submit",
+            lambda: card.with_user(self.leader_a).action_submit(),
+            card,
+        )
+
+    def test_approve_own_scorecard(self):
+        """Nobody approves their own scorecard, not even a leader in their team."""
+        self.team_a.member_ids = [Command.link(self.leader_a.id)]
+        card = self.template.generate_scorecards(self.jan).filtered(
+            lambda c: c.user_id == self.leader_a
+        )
+        card.with_user(self.leader_a).action_submit()
+        self.assertRefused(
+            AccessError,
+            "their own scorecard",
+            lambda: card.with_user(self.leader_a).action_approve(),
+            card,
+        )
+
+    def test_appeal_after_window(self):
+        """No appeal once the window has closed."""
+        with freeze_time("2025-02-03"):
+            card = self.template.generate_scorecards(self.jan).filtered(
+                lambda c: c.user_id == self.rep_1
+            )
+            card.with_user(self.rep_1).action_submit()
+            card.with_user(self.leader_a).action_approve()
+            card.with_user(self.hr_officer).action_approve()
+        with freeze_time("2025-02-14"):
+            self.assertRefused(
+                UserError,
+                "appeal window .* closed on 2025-02-13",
+                lambda: card.with_user(self.rep_1).action_appeal(reason="Late"),
+                card,
+            )
+
+    def test_edit_frozen_scorecard(self):
+        """An approved scorecard cannot be edited, its lines neither."""
+        with freeze_time("2025-02-03"):
+            card = self.template.generate_scorecards(self.jan).filtered(
+                lambda c: c.user_id == self.rep_1
+            )
+            card.with_user(self.rep_1).action_submit()
+            card.with_user(self.leader_a).action_approve()
+            card.with_user(self.hr_officer).action_approve()
+        self.assertRefused(
+            UserError,
+            "frozen",
+            lambda: card.with_user(self.hr_officer).write({"manager_comment": "x"}),
+            card,
+        )
+        line = self._line(card, self.kpi_visits)
+        self.assertRefused(
+            UserError,
+            "frozen",
+            lambda: line.with_user(self.hr_officer).write({"actual": 3}),
+            line,
+        )
+
+    def test_state_not_written_by_hand(self):
+        """The review state moves only through the review buttons."""
+        card = self.template.generate_scorecards(self.jan).filtered(
+            lambda c: c.user_id == self.rep_1
+        )
+        self.assertRefused(
+            AccessError,
+            "review buttons",
+            lambda: card.with_user(self.rep_1).write({"state": "approved"}),
+            card,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestScorecardAccess(ScorecardCommon):
+    def test_rules(self):
+        """A rep reads their own scorecard, a leader the team's, HR all."""
+        template_b = self.template.copy({"team_ids": [Command.set(self.team_b.ids)]})
+        cards = self.template.generate_scorecards(
+            self.jan
+        ) | template_b.generate_scorecards(self.jan)
+        Card = self.env["performance.scorecard"]
+        domain = [("id", "in", cards.ids)]
+        self.assertEqual(Card.with_user(self.rep_1).search(domain).user_id, self.rep_1)
+        self.assertEqual(
+            Card.with_user(self.leader_a).search(domain).user_id,
+            self.rep_1 | self.rep_2,
+        )
+        self.assertEqual(Card.with_user(self.hr_officer).search(domain), cards)
+        other = cards.filtered(lambda c: c.user_id == self.rep_3)
+        with self.assertRaises(AccessError):
+            other.with_user(self.rep_1).read(["total_score"])
+        with self.assertRaises(AccessError):
+            self.template.with_user(self.rep_1).generate_scorecards(self.feb)
+        lines = (
+            self.env["performance.scorecard.line"]
+            .with_user(self.rep_1)
+            .search([("scorecard_id", "in", cards.ids)])
+        )
+        self.assertEqual(lines.scorecard_id.user_id, self.rep_1)

@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -170,6 +171,13 @@ class PerformanceTarget(models.Model):
         compute="_compute_pace",
         store=True,
         index=True,
+    )
+
+    pace_alerted = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The team leader was alerted that this salesperson is behind pace "
+        "in this period.",
     )
 
     # Changes after the start of the period
@@ -733,3 +741,138 @@ class PerformanceTarget(models.Model):
     def _cron_compute_actuals(self):
         """Scheduled job: refresh the actuals of every target of an open period."""
         self.search([("period_id.state", "=", "open")]).action_compute()
+
+    # ------------------------------------------------------------
+    # Alerts and digests
+    # ------------------------------------------------------------
+
+    def _get_current_domain(self):
+        today = fields.Date.context_today(self)
+        return [
+            ("owner_type", "=", "user"),
+            ("period_id.state", "=", "open"),
+            ("period_id.date_start", "<=", today),
+            ("period_id.date_end", ">=", today),
+        ]
+
+    @api.model
+    def _cron_pace_alerts(self):
+        """Scheduled job: alert team leaders of their reps behind pace."""
+        targets = self.search(self._get_current_domain())
+        targets.action_compute()
+        targets.filtered(lambda target: target.pace_status == "behind")._alert_pace()
+
+    def _alert_pace(self):
+        """One activity for the team leader per salesperson and period, never
+        twice, and a notice to the salesperson. Batch: one search, one create."""
+        alerted = self.search(
+            [
+                ("pace_alerted", "=", True),
+                ("user_id", "in", self.user_id.ids),
+                ("period_id", "in", self.period_id.ids),
+            ]
+        )
+        done = {(target.user_id, target.period_id) for target in alerted}
+        to_alert = defaultdict(lambda: self.browse())
+        for target in self:
+            if (target.user_id, target.period_id) not in done:
+                to_alert[(target.user_id, target.period_id)] |= target
+        activity_type = self.env.ref("sales_performance.mail_activity_type_pace_alert")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for (user, period), targets in to_alert.items():
+            kpis = ", ".join(targets.kpi_id.mapped("name"))
+            leader = targets.team_id.user_id[:1]
+            if leader:
+                vals_list.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": targets[0].id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": leader.id,
+                        "date_deadline": today
+                        + timedelta(days=activity_type.delay_count),
+                        "summary": _(
+                            "%(user)s is behind pace in %(period)s",
+                            user=user.name,
+                            period=period.name,
+                        ),
+                        "note": _("Behind pace on: %(kpis)s", kpis=kpis),
+                    }
+                )
+            targets[0].message_post(
+                body=_(
+                    "You are behind pace in %(period)s on: %(kpis)s.",
+                    period=period.name,
+                    kpis=kpis,
+                ),
+                partner_ids=user.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+        self.env["mail.activity"].create(vals_list)
+        for targets in to_alert.values():
+            targets.pace_alerted = True
+
+    @api.model
+    def _cron_weekly_digest(self):
+        """Scheduled job: each salesperson's week, and each leader's team's,
+        once a week whatever how often the job runs."""
+        today = fields.Date.context_today(self)
+        week_start = today - timedelta(days=today.weekday())
+        targets = self.search(self._get_current_domain())
+        targets.action_compute()
+        by_user = defaultdict(lambda: self.browse())
+        for target in targets:
+            by_user[target.user_id] |= target
+            if target.team_id.user_id:
+                by_user[target.team_id.user_id] |= target
+        template = self.env.ref("sales_performance.mail_template_weekly_digest")
+        sent = self.env["res.users"]
+        for user, user_targets in by_user.items():
+            if (
+                user.performance_digest_date
+                and user.performance_digest_date >= week_start
+            ):
+                continue
+            sections = user_targets.with_context(lang=user.lang)._get_digest_sections(
+                user
+            )
+            template.with_context(
+                digest_sections=sections, digest_week=week_start.isoformat()
+            ).send_mail(user.id)
+            sent |= user
+        sent.sudo().performance_digest_date = today
+
+    def _get_digest_sections(self, user):
+        """What the digest of ``user`` shows: their own targets, then one
+        section per team they lead."""
+        pace_labels = dict(self._fields["pace_status"]._description_selection(self.env))
+        sections = []
+        groups = [(_("Your targets"), self.filtered(lambda t: t.user_id == user))]
+        for team in self.team_id.filtered(lambda team: team.user_id == user):
+            groups.append(
+                (
+                    _("Team %(team)s", team=team.name),
+                    self.filtered(lambda t, team=team: t.team_id == team),
+                )
+            )
+        for index, (title, targets) in enumerate(groups):
+            if not targets:
+                continue
+            lines = [
+                {
+                    "kpi": target.kpi_id.name
+                    if not index
+                    else f"{target.owner_name} · {target.kpi_id.name}",
+                    "period": target.period_id.name,
+                    "actual": target._format_value(target.actual),
+                    "target": target._format_value(target.target_value),
+                    "attainment": f"{target.attainment:.1f} %",
+                    "pace": pace_labels.get(target.pace_status, ""),
+                    "behind": target.pace_status == "behind",
+                }
+                for target in targets.sorted(lambda t: (t.user_id.name or "", t.id))
+            ]
+            sections.append({"title": title, "lines": lines})
+        return sections

@@ -13,7 +13,7 @@ class TestPaceAlerts(PerformanceCommon):
 
     @freeze_time("2025-01-20")
     def test_alert_once_per_rep_and_period(self):
-        """A rep behind pace gives their leader one activity and themselves a notice, once."""
+        """Behind pace: one activity for the leader and a notice to the rep, once."""
         self._invoices([(self.rep_1, 100.0, JAN_15), (self.rep_2, 900.0, JAN_15)])
         behind = self._target(1000.0, owner=self.rep_1)
         also_behind = self._target(10.0, kpi=self.kpi_won, owner=self.rep_1)
@@ -72,7 +72,7 @@ class TestWeeklyDigest(PerformanceCommon):
         )
 
     def test_digest_once_a_week(self):
-        """Each rep and each leader gets one digest a week, however often the job runs."""
+        """Each rep and leader gets one digest a week, however often the job runs."""
         self._invoices([(self.rep_1, 100.0, JAN_15)])
         self._target(1000.0, owner=self.rep_1)
         self._target(1000.0, owner=self.rep_2)

@@ -105,6 +105,7 @@ class PerformanceDemo(models.AbstractModel):
         leads = demo._demo_opportunities(rng, reps, window_start, today)
         demo._demo_activities(rng, reps, leads, window_start, today)
         demo._demo_targets(company, today, year_period, reps)
+        demo._demo_scorecards(company, today, reps)
 
     # ------------------------------------------------------------
     # Set-up
@@ -651,4 +652,55 @@ class PerformanceDemo(models.AbstractModel):
         )
         cut.with_context(performance_change_reason=CUT_REASON).target_value = round(
             cut.target_value * 0.85, -2
+        )
+
+    # ------------------------------------------------------------
+    # Scorecards
+    # ------------------------------------------------------------
+
+    def _demo_scorecards(self, company, today, reps):
+        """Last month's scorecards, spread over the review steps so that every
+        leader and the HR officer has something waiting in their activities."""
+        company.performance_hr_user_id = self.env.ref(DEMO + "demo_user_hr_officer")
+        last_month_day = today.replace(day=1) - timedelta(days=1)
+        period = self.env["performance.period"].search(
+            [
+                ("company_id", "=", company.id),
+                ("period_type", "=", "month"),
+                ("date_start", "<=", last_month_day),
+                ("date_end", ">=", last_month_day),
+            ],
+            limit=1,
+        )
+        template = self.env.ref(DEMO + "demo_scorecard_template")
+        cards = template.generate_scorecards(period)
+        csat = self.env.ref(DEMO + "kpi_customer_satisfaction")
+        by_user = {card.user_id: card for card in cards}
+        # Steps reached, in the order of REP_PLANS: approved, calibration,
+        # manager review, or still at self review.
+        steps = ["approved", "hr_calibration", "manager_review", "self_review"]
+        hr_user = company.performance_hr_user_id
+        for index, rep in enumerate(reps):
+            card = by_user.get(rep["user"])
+            if not card:
+                continue
+            leader = card.manager_id
+            line = card.line_ids.filtered(lambda line: line.kpi_id == csat)
+            line.with_user(leader).actual = 70 + (index * 7) % 30
+            step = steps[index % len(steps)]
+            if step == "self_review":
+                continue
+            card.with_user(rep["user"]).write(
+                {"self_review": "Good month with the key accounts; pipeline is full."}
+            )
+            card.with_user(rep["user"]).action_submit()
+            if step == "manager_review":
+                continue
+            card.with_user(leader).write({"manager_comment": "Agreed."})
+            card.with_user(leader).action_approve()
+            if step == "approved":
+                card.with_user(hr_user).action_approve()
+        appealed = cards.filtered(lambda card: card.state == "approved")[:1]
+        appealed.with_user(appealed.user_id).action_appeal(
+            reason="The credit note of the pulled deal should not count against me."
         )

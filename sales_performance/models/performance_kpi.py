@@ -289,6 +289,10 @@ class PerformanceKpi(models.Model):
         company_domain = []
         if company and "company_id" in Source._fields:
             company_domain = [("company_id", "in", company.ids)]
+        elif company:
+            # A model without company (messages): the company's users' records.
+            user_field = self.user_field_id.name
+            company_domain = [(f"{user_field}.company_ids", "in", company.ids)]
         return expression.AND([self._get_domain(), date_domain, company_domain])
 
     def _get_aggregates(self):

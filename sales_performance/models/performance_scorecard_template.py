@@ -76,10 +76,41 @@ class PerformanceScorecardTemplate(models.Model):
                     )
                 )
 
+    @api.constrains("band_ids")
+    def _check_guidelines(self):
+        for template in self:
+            shares = template.band_ids.mapped("guideline_pct")
+            if any(share < 0 for share in shares) or (
+                any(shares) and float_compare(sum(shares), 100.0, precision_digits=2)
+            ):
+                raise ValidationError(
+                    _(
+                        "The guideline shares of the ratings of %(template)s must be "
+                        "zero or more and add up to 100.",
+                        template=template.name,
+                    )
+                )
+
     @api.constrains("appeal_days")
     def _check_appeal_days(self):
         if any(template.appeal_days < 0 for template in self):
             raise ValidationError(_("The appeal window cannot be negative."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        templates = super(
+            PerformanceScorecardTemplate,
+            self.with_context(performance_template_save=True),
+        ).create(vals_list)
+        return templates.with_env(self.env)
+
+    def write(self, vals):
+        # Lines and bands saved with their template are checked together,
+        # once all of them are written, by the template's constraints.
+        return super(
+            PerformanceScorecardTemplate,
+            self.with_context(performance_template_save=True),
+        ).write(vals)
 
     def _get_users(self):
         """The salespeople scored with this template."""
@@ -169,7 +200,8 @@ class PerformanceScorecardTemplateLine(models.Model):
                 raise ValidationError(
                     _("The weight of %(kpi)s cannot be negative.", kpi=line.kpi_id.name)
                 )
-        self.template_id._check_weights()
+        if not self.env.context.get("performance_template_save"):
+            self.template_id._check_weights()
 
     @api.constrains("threshold", "target_point", "cap", "max_score", "kpi_id")
     def _check_curve(self):
@@ -227,18 +259,24 @@ class PerformanceRatingBand(models.Model):
     template_id = fields.Many2one(
         "performance.scorecard.template", required=True, index=True, ondelete="cascade"
     )
-    name = fields.Char(string="Rating", required=True, translate=True)
+    name = fields.Char(string="Rating", required=True)
     min_score = fields.Float(string="From Score", required=True)
     max_score = fields.Float(string="Below Score", required=True)
+    guideline_pct = fields.Float(
+        string="Guideline (%)",
+        help="Share of the scorecards expected in this rating, for HR calibration.",
+    )
 
-    @api.constrains("min_score", "max_score")
+    @api.constrains("min_score", "max_score", "guideline_pct")
     def _check_range(self):
         for band in self:
             if band.max_score <= band.min_score:
                 raise ValidationError(
                     _("The rating band %(band)s is empty.", band=band.name)
                 )
-        self.template_id._check_bands()
+        if not self.env.context.get("performance_template_save"):
+            self.template_id._check_bands()
+            self.template_id._check_guidelines()
 
     def _get_bounds(self):
         return [(band.name, band.min_score, band.max_score) for band in self]

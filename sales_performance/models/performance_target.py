@@ -2,7 +2,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero, float_round
 
 from ..tools import allocation, pace
@@ -346,6 +346,8 @@ class PerformanceTarget(models.Model):
                 raise ValidationError(
                     _("Only a salesperson target can name a salesperson.")
                 )
+            if target.owner_type == "company" and target.team_id:
+                raise ValidationError(_("A company target belongs to no sales team."))
 
     @api.constrains("owner_type", "team_id", "user_id")
     def _check_team_member(self):
@@ -418,7 +420,8 @@ class PerformanceTarget(models.Model):
         "period_id", "kpi_id", "owner_type", "company_id", "team_id", "user_id"
     )
     def _check_unique_owner(self):
-        groups = self._read_group(
+        # sudo: a duplicate may belong to someone the user cannot see.
+        groups = self.sudo()._read_group(
             [
                 ("period_id", "in", self.period_id.ids),
                 ("kpi_id", "in", self.kpi_id.ids),
@@ -465,6 +468,16 @@ class PerformanceTarget(models.Model):
         # Refuse on rights before explaining business rules to someone who
         # could not change the target anyway.
         self.check_access("write")
+        if "actual" in vals and not self.env.su:
+            computed = self.filtered(lambda target: target.kpi_id.kind != "manual")
+            if computed:
+                raise UserError(
+                    _(
+                        "The actual of %(target)s is computed from documents: it "
+                        "cannot be typed in.",
+                        target=computed[0].display_name,
+                    )
+                )
         vals = dict(vals)
         reason = vals.pop("change_reason", None) or self.env.context.get(
             "performance_change_reason"
@@ -507,6 +520,28 @@ class PerformanceTarget(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed_or_started(self):
+        today = fields.Date.context_today(self)
+        for target in self:
+            if target.period_id.state == "closed":
+                raise UserError(
+                    _(
+                        "The period %(period)s is closed: its targets cannot be "
+                        "deleted.",
+                        period=target.period_id.display_name,
+                    )
+                )
+            if target.period_id.date_start <= today and not self.env.user.has_group(
+                "sales_performance.group_performance_hr"
+            ):
+                raise UserError(
+                    _(
+                        "The period of %(target)s has started: only HR can delete it.",
+                        target=target.display_name,
+                    )
+                )
 
     def _get_started_changes(self, new_value):
         """Targets whose value would change although their period has started.
@@ -554,9 +589,13 @@ class PerformanceTarget(models.Model):
             for target, owner_id in owners.items():
                 target.actual = values[target.kpi_id.id][owner_id]
         targets.actual_date = fields.Datetime.now()
-        # Elapsed share moves with the calendar, not with a field.
-        self.env.add_to_compute(self._fields["elapsed_pct"], targets)
-        targets.flush_recordset()
+        # Elapsed share moves with the calendar, not with a field: manual
+        # KPIs too.
+        open_targets = self.sudo().filtered(
+            lambda target: target.period_id.state == "open"
+        )
+        self.env.add_to_compute(self._fields["elapsed_pct"], open_targets)
+        open_targets.flush_recordset()
         return True
 
     def action_allocate(self):
@@ -580,6 +619,23 @@ class PerformanceTarget(models.Model):
             if float_compare(child.target_value, value, precision_digits=6):
                 child.target_value = value
         return True
+
+    def _set_allocation_method(self, method):
+        """Team leaders choose how their team's target is split, though they
+        may not change that target otherwise."""
+        self.check_access("read")
+        user = self.env.user
+        if not user.has_group("sales_performance.group_performance_hr") and any(
+            target.owner_type != "team" or target.team_id.user_id != user
+            for target in self
+        ):
+            raise AccessError(
+                _("Only HR or the leader of the team chooses how a target is split.")
+            )
+        # sudo: checked above; the leader may not write the team target itself.
+        self.sudo().filtered(
+            lambda target: target.allocation_method != method
+        ).allocation_method = method
 
     def action_view_documents(self):
         self.ensure_one()

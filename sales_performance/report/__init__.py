@@ -1,1 +1,2 @@
 from . import performance_invoice_report
+from . import performance_calibration_report

@@ -32,7 +32,12 @@ class PerformanceInvoiceReport(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     amount_untaxed = fields.Monetary(string="Untaxed Amount", readonly=True)
     amount_total = fields.Monetary(string="Total", readonly=True)
-    amount_paid = fields.Monetary(string="Paid", readonly=True)
+    amount_paid = fields.Monetary(
+        string="Paid",
+        readonly=True,
+        help="Settled by payments, in company currency; a credit note settling "
+        "the invoice is not a payment.",
+    )
     amount_residual = fields.Monetary(string="Amount Due", readonly=True)
     is_new_customer = fields.Boolean(
         string="New Customer",
@@ -60,7 +65,27 @@ class PerformanceInvoiceReport(models.Model):
                 company.currency_id AS currency_id,
                 move.amount_untaxed_signed AS amount_untaxed,
                 move.amount_total_signed AS amount_total,
-                move.amount_total_signed - move.amount_residual_signed AS amount_paid,
+                (
+                    SELECT CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END
+                           * COALESCE(SUM(part.amount), 0)
+                      FROM account_move_line line
+                      JOIN account_partial_reconcile part
+                        ON line.id IN (part.debit_move_id, part.credit_move_id)
+                      JOIN account_move_line counterpart
+                        ON counterpart.id = CASE
+                               WHEN part.debit_move_id = line.id
+                               THEN part.credit_move_id
+                               ELSE part.debit_move_id
+                           END
+                      JOIN account_move paying ON paying.id = counterpart.move_id
+                      JOIN account_journal journal ON journal.id = paying.journal_id
+                     WHERE line.move_id = move.id
+                       AND line.display_type = 'payment_term'
+                       AND (
+                           paying.origin_payment_id IS NOT NULL
+                           OR journal.type IN ('bank', 'cash')
+                       )
+                ) AS amount_paid,
                 move.amount_residual_signed AS amount_residual,
                 move.move_type = 'out_invoice' AND NOT EXISTS (
                     SELECT 1

@@ -1,3 +1,4 @@
+from . import test_alerts
 from . import test_allocation_tools
 from . import test_bad_input
 from . import test_i18n
@@ -5,6 +6,7 @@ from . import test_kpi
 from . import test_pace_tools
 from . import test_period
 from . import test_scorecard
+from . import test_scorecard_export
 from . import test_scoring_tools
 from . import test_security
 from . import test_target

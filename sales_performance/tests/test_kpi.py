@@ -164,6 +164,28 @@ class TestKpiValues(PerformanceCommon):
         values = self._values(kpi, self.jan, "user", self.rep_1)
         self.assertEqual(values[self.rep_1.id], 50.0)
 
+    def test_credit_note_is_not_collection(self):
+        """An invoice settled by a credit note counts as invoiced, not as collected."""
+        invoices = self._invoices(
+            [(self.rep_1, 1000.0, JAN_15), (self.rep_1, 1000.0, JAN_15)]
+        )
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoices[0].ids)
+            .create({"journal_id": invoices[0].journal_id.id, "date": date(2025, 2, 3)})
+        )
+        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        credit_note.action_post()  # posting a reversal reconciles it with its invoice
+        self.assertFalse(invoices[0].amount_residual, "the credit note settles it")
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoices[1].ids
+        ).create(
+            {"amount": 500.0, "payment_date": date(2025, 2, 10)}
+        )._create_payments()
+        collected = self.env.ref("sales_performance.kpi_collected")
+        values = self._values(collected, self.jan, "user", self.rep_1)
+        self.assertEqual(values[self.rep_1.id], 500.0)
+
     def test_confirmed_order_amount(self):
         """Confirmed order amount: untaxed amount of confirmed orders by order date."""
         product = self.env["product.product"].create(

@@ -469,3 +469,77 @@ class TestScorecardAccess(ScorecardCommon):
             .search([("scorecard_id", "in", cards.ids)])
         )
         self.assertEqual(lines.scorecard_id.user_id, self.rep_1)
+
+
+@tagged("post_install", "-at_install")
+class TestCalibration(ScorecardCommon):
+    def test_weights_change_together(self):
+        """Weights moved between lines in one save pass; the total is checked once."""
+        first, second = self.template.line_ids[:2]
+        self.template.write(
+            {
+                "line_ids": [
+                    Command.update(first.id, {"weight": 30}),
+                    Command.update(second.id, {"weight": 30}),
+                ]
+            }
+        )
+        self.assertEqual(self.template.weight_total, 100)
+
+    def test_distribution_against_guideline(self):
+        """Calibration shows each rating's share of a team next to its guideline."""
+        guideline = {"A": 20, "B": 30, "C": 30, "D": 20}
+        self.template.write(
+            {
+                "band_ids": [
+                    Command.update(b.id, {"guideline_pct": guideline[b.name]})
+                    for b in self.template.band_ids
+                ]
+            }
+        )
+        self._invoices([(self.rep_1, 2_000_000.0, JAN_15)])
+        self._target(1_000_000.0, owner=self.rep_1)
+        cards = self.template.generate_scorecards(self.jan)
+        self.assertEqual(cards.mapped("rating"), ["D", "D"])
+        card_1 = cards.filtered(lambda c: c.user_id == self.rep_1)
+        with self.assertRaises(UserError):
+            card_1.with_user(self.hr_officer).write({"rating_override": "B"})
+        with self.assertRaises(AccessError):
+            card_1.with_user(self.leader_a).write(
+                {"rating_override": "B", "calibration_comment": "x"}
+            )
+        card_1.with_user(self.hr_officer).write(
+            {
+                "rating_override": "B",
+                "calibration_comment": "Revenue carried the month.",
+            }
+        )
+        self.assertEqual(card_1.rating, "B")
+        self.env.flush_all()
+        rows = (
+            self.env["performance.calibration.report"]
+            .with_user(self.hr_officer)
+            .search([("period_id", "=", self.jan.id), ("team_id", "=", self.team_a.id)])
+        )
+        by_rating = {
+            row.rating: (row.scorecard_count, row.share_pct, row.guideline_pct)
+            for row in rows
+        }
+        self.assertEqual(
+            by_rating,
+            {"A": (0, 0, 20), "B": (1, 50, 30), "C": (0, 0, 30), "D": (1, 50, 20)},
+        )
+        leader_rows = (
+            self.env["performance.calibration.report"]
+            .with_user(self.leader_b)
+            .search([("period_id", "=", self.jan.id)])
+        )
+        self.assertFalse(leader_rows)
+
+    def test_guidelines_add_up_to_100(self):
+        """Guideline shares add up to 100 when any is set."""
+        band = self.template.band_ids[0]
+        with self.assertRaises(ValidationError):
+            self.template.write(
+                {"band_ids": [Command.update(band.id, {"guideline_pct": 50})]}
+            )

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import HR_GROUPS, JAN_15, PerformanceCommon
@@ -205,3 +205,85 @@ class TestInvoiceReportAccess(PerformanceCommon):
             domain, ["amount_untaxed:sum"], []
         )
         self.assertEqual(groups[0]["amount_untaxed"], 100.0)
+
+
+@tagged("post_install", "-at_install")
+class TestLeaderLimits(PerformanceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team_target = cls._target(1000.0, owner=cls.team_a)
+        cls.rep_target = cls._target(
+            500.0, owner=cls.rep_1, parent_id=cls.team_target.id
+        )
+
+    def test_leader_cannot_change_the_team_target(self):
+        """The target handed down to a team is not the leader's to change or delete."""
+        as_leader = self.team_target.with_user(self.leader_a)
+        for vals in ({"target_value": 1.0}, {"parent_id": False}, {"actual": 5.0}):
+            with self.assertRaises(AccessError):
+                as_leader.write(dict(vals, change_reason="x"))
+        with self.assertRaises(AccessError):
+            as_leader.unlink()
+        self.assertEqual(self.team_target.target_value, 1000.0)
+
+    def test_leader_cannot_set_own_target_or_company_target(self):
+        """A leader sets neither their own target nor a company target."""
+        self.team_a.member_ids = [Command.link(self.leader_a.id)]
+        own = self._target(
+            100.0, owner=self.leader_a, period=self.feb, team_id=self.team_a.id
+        )
+        with self.assertRaises(AccessError):
+            own.with_user(self.leader_a).write({"target_value": 1.0})
+        with self.assertRaises(AccessError):
+            self.Target.with_user(self.leader_a).create(
+                {
+                    "kpi_id": self.kpi_revenue.id,
+                    "period_id": self.feb.id,
+                    "owner_type": "company",
+                    "target_value": 1.0,
+                }
+            )
+
+    def test_leader_chooses_the_split(self):
+        """The leader picks how the team target is split, through the wizard."""
+        wizard = (
+            self.env["performance.target.allocate"]
+            .with_user(self.leader_a)
+            .with_context(
+                active_model="performance.target", active_ids=self.team_target.ids
+            )
+            .create({"allocation_method": "equal", "reason": "Kick-off"})
+        )
+        wizard.action_allocate()
+        # The team target already had one allocated target: it gets it all.
+        self.assertEqual(self.rep_target.target_value, 1000.0)
+        self.assertEqual(self.team_target.allocation_method, "equal")
+        with self.assertRaises(AccessError):
+            self.team_target.with_user(self.leader_b)._set_allocation_method("manual")
+
+    def test_actual_of_computed_kpi_is_not_typed(self):
+        """Nobody types in the actual of a computed KPI."""
+        with self.assertRaisesRegex(UserError, "computed from documents"):
+            self.rep_target.with_user(self.leader_a).write({"actual": 999999.0})
+        with self.assertRaisesRegex(UserError, "computed from documents"):
+            self.rep_target.with_user(self.hr_officer).write({"actual": 999999.0})
+        self.assertEqual(self.rep_target.actual, 0.0)
+
+    def test_delete_rules(self):
+        """After the start only HR deletes a target; in a closed period nobody does."""
+        with self.assertRaisesRegex(UserError, "only HR can delete it"):
+            self.rep_target.with_user(self.leader_a).unlink()
+        other = self._target(10.0, owner=self.rep_2, parent_id=self.team_target.id)
+        other.with_user(self.hr_officer).unlink()
+        self.assertFalse(other.exists())
+        self.jan.action_close()
+        with self.assertRaisesRegex(UserError, "closed"):
+            self.rep_target.with_user(self.hr_officer).unlink()
+
+    def test_only_admin_closes_periods(self):
+        """Closing a period is configuration: HR cannot, the administrator can."""
+        with self.assertRaises(AccessError):
+            self.feb.with_user(self.hr_officer).action_close()
+        self.feb.with_user(self.perf_admin).action_close()
+        self.assertEqual(self.feb.state, "closed")

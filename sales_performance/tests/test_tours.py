@@ -108,3 +108,95 @@ class TestLeaderTourPhone(TargetTourCommon):
             "sales_performance_leader_targets_phone",
             login="tour_leader",
         )
+
+
+class ScorecardTourCommon(HttpCase):
+    """A scorecard of a rep, for the rep to submit and the leader to approve."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.leader = new_test_user(
+            cls.env, login="sc_tour_leader", name="Tour Leader", groups=LEADER_GROUPS
+        )
+        cls.rep = new_test_user(
+            cls.env, login="sc_tour_rep", name="Tour Rep", groups=REP_GROUPS
+        )
+        team = cls.env["crm.team"].create(
+            {
+                "name": "Tour Team",
+                "user_id": cls.leader.id,
+                "member_ids": [Command.set(cls.rep.ids)],
+            }
+        )
+        Period = cls.env["performance.period"]
+        period = Period.create(
+            {
+                "name": "Tour month",
+                "period_type": "month",
+                "date_start": "2019-01-01",
+                "date_end": "2019-01-31",
+            }
+        )
+        template = cls.env["performance.scorecard.template"].create(
+            {
+                "name": "Tour Template",
+                "team_ids": [Command.set(team.ids)],
+                "line_ids": [
+                    Command.create(
+                        {
+                            "kpi_id": cls.env.ref(
+                                "sales_performance.kpi_invoiced_revenue"
+                            ).id,
+                            "weight": 100,
+                            "default_target": 1000,
+                        }
+                    )
+                ],
+            }
+        )
+        cls.card = template.generate_scorecards(period)
+
+
+@tagged("post_install", "-at_install")
+class TestScorecardTours(ScorecardTourCommon):
+    def test_rep_submits_self_review(self):
+        """A rep writes their self review and submits it, on a desktop."""
+        self.start_tour(
+            "/odoo/action-sales_performance.action_performance_scorecard",
+            "sales_performance_rep_scorecard",
+            login="sc_tour_rep",
+        )
+        self.assertEqual(self.card.state, "manager_review")
+        self.assertIn("two new key accounts", self.card.self_review)
+
+    def test_leader_approves_from_activity(self):
+        """The leader opens the activity and approves, on a desktop."""
+        self.card.with_user(self.rep).action_submit()
+        self.start_tour(
+            "/odoo", "sales_performance_leader_approves", login="sc_tour_leader"
+        )
+        self.assertEqual(self.card.state, "hr_calibration")
+
+
+@tagged("post_install", "-at_install")
+class TestScorecardToursPhone(ScorecardTourCommon):
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_rep_submits_self_review_on_phone(self):
+        """A rep writes their self review and submits it, on a phone."""
+        self.start_tour(
+            "/odoo/action-sales_performance.action_performance_scorecard",
+            "sales_performance_rep_scorecard_phone",
+            login="sc_tour_rep",
+        )
+        self.assertEqual(self.card.state, "manager_review")
+
+    def test_leader_approves_from_activity_on_phone(self):
+        """The leader opens the activity and approves, on a phone."""
+        self.card.with_user(self.rep).action_submit()
+        self.start_tour(
+            "/odoo", "sales_performance_leader_approves_phone", login="sc_tour_leader"
+        )
+        self.assertEqual(self.card.state, "hr_calibration")

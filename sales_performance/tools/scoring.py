@@ -29,9 +29,12 @@ def score(ratio, threshold, target, cap, max_score=150.0, higher_is_better=True)
         return 0.0
     if ratio >= cap:
         return float(max_score)
+    # min(): floating point must not lift a score past its bound.
     if ratio <= target:
-        return 100.0 * (ratio - threshold) / (target - threshold)
-    return 100.0 + (max_score - 100.0) * (ratio - target) / (cap - target)
+        return min(100.0 * (ratio - threshold) / (target - threshold), 100.0)
+    return min(
+        100.0 + (max_score - 100.0) * (ratio - target) / (cap - target), max_score
+    )
 
 
 def weighted_total(scores_and_weights):

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 
 
 class PerformancePeriodGenerate(models.TransientModel):
@@ -17,7 +17,7 @@ class PerformancePeriodGenerate(models.TransientModel):
     def _check_year(self):
         for wizard in self:
             if not 1900 <= wizard.year <= 9999:
-                raise UserError(_("Enter a year between 1900 and 9999."))
+                raise ValidationError(_("Enter a year between 1900 and 9999."))
 
     def action_generate(self):
         self.ensure_one()

@@ -43,7 +43,7 @@ class PerformanceTargetAllocate(models.TransientModel):
         if not self.target_ids:
             raise UserError(_("Select the targets to allocate."))
         targets = self.target_ids.with_context(performance_change_reason=self.reason)
-        targets.allocation_method = self.allocation_method
+        targets._set_allocation_method(self.allocation_method)
         targets.action_allocate()
         return {
             "type": "ir.actions.act_window",

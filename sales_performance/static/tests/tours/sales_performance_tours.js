@@ -56,3 +56,104 @@ registry.category("web_tour.tours").add("sales_performance_leader_targets", {
 registry.category("web_tour.tours").add("sales_performance_leader_targets_phone", {
     steps: () => leaderSteps({ phone: true }),
 });
+
+// On a phone the form's header buttons live in the cog menu.
+function cogMenuSteps(phone) {
+    return phone
+        ? [
+              {
+                  content: "Open the cog menu holding the header buttons",
+                  trigger: ".o_cp_action_menus button:has(.fa-cog)",
+                  run: "click",
+              },
+          ]
+        : [];
+}
+
+function repScorecardSteps({ phone }) {
+    return [
+        {
+            content: "The rep opens their scorecard",
+            trigger: ".o_kanban_record:contains('Tour Rep')",
+            run: "click",
+        },
+        {
+            content: "Open the review tab",
+            trigger: ".o_notebook .nav-link:contains('Review')",
+            run: "click",
+        },
+        {
+            content: "The rep writes the self review",
+            trigger: ".o_field_widget[name=self_review] textarea",
+            run: "edit A strong month: two new key accounts.",
+        },
+        ...cogMenuSteps(phone),
+        {
+            content: "Submit it to the team leader",
+            trigger: "button[name=action_submit]",
+            run: "click",
+        },
+        {
+            content: "The scorecard waits on the manager review",
+            trigger: ".o_form_view .o_field_widget[name=state]:contains('Manager Review')",
+        },
+        {
+            content: "Back to the scorecards",
+            trigger: ".o_back_button, .breadcrumb-item a:contains('Scorecards')",
+            run: "click",
+        },
+        {
+            content: "The card shows the new step",
+            trigger: ".o_kanban_record:contains('Tour Rep'):contains('Manager Review')",
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("sales_performance_rep_scorecard", {
+    steps: () => repScorecardSteps({ phone: false }),
+});
+
+registry.category("web_tour.tours").add("sales_performance_rep_scorecard_phone", {
+    steps: () => repScorecardSteps({ phone: true }),
+});
+
+function leaderApprovesSteps({ phone }) {
+    return [
+        {
+            content: "Open the activities",
+            trigger: ".o_menu_systray i[aria-label='Activities']",
+            run: "click",
+        },
+        {
+            // The review is due in a week: it is listed with the future activities.
+            content: "Open the scorecards waiting for the leader",
+            trigger: ".o-mail-ActivityGroup:contains('Scorecard') span.btn-link",
+            run: "click",
+        },
+        {
+            content: "Open the rep's scorecard",
+            trigger:
+                ".o_data_row:contains('Tour Rep') td[name=period_id], " +
+                ".o_kanban_record:contains('Tour Rep')",
+            run: "click",
+        },
+        ...cogMenuSteps(phone),
+        {
+            content: "Approve it",
+            trigger: "button[name=action_approve]",
+            run: "click",
+        },
+        {
+            content: "It moves on to HR calibration",
+            trigger: ".o_form_view .o_field_widget[name=state]:contains('HR Calibration')",
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("sales_performance_leader_approves", {
+    steps: () => leaderApprovesSteps({ phone: false }),
+});
+
+registry.category("web_tour.tours").add("sales_performance_leader_approves_phone", {
+    steps: () => leaderApprovesSteps({ phone: true }),
+});

@@ -18,6 +18,7 @@
         "data/ir_cron_data.xml",
         "data/performance_review_stage_data.xml",
         "data/performance_alert_data.xml",
+        "data/performance_anomaly_data.xml",
         "report/performance_invoice_report_views.xml",
         "views/performance_period_views.xml",
         "views/performance_kpi_views.xml",
@@ -32,6 +33,7 @@
         "wizards/performance_scorecard_export_views.xml",
         "views/menus.xml",
         "report/performance_calibration_report_views.xml",
+        "views/performance_anomaly_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,4 +1,5 @@
 from . import test_alerts
+from . import test_anomaly
 from . import test_allocation_tools
 from . import test_bad_input
 from . import test_i18n

@@ -31,6 +31,7 @@
         "wizards/performance_target_allocate_views.xml",
         "wizards/performance_scorecard_reason_views.xml",
         "wizards/performance_scorecard_export_views.xml",
+        "wizards/performance_scorecard_generate_views.xml",
         "views/menus.xml",
         "report/performance_calibration_report_views.xml",
         "views/performance_anomaly_views.xml",

@@ -167,6 +167,13 @@ class PerformanceScorecard(models.Model):
             lambda c: c.user_id != self.env.user
         ):
             raise AccessError(_("Only the salesperson writes their self review."))
+        if "manager_comment" in vals and (
+            self.filtered(lambda c: c.user_id == self.env.user)
+            or not self.env.user.has_group(
+                "sales_performance.group_performance_manager"
+            )
+        ):
+            raise AccessError(_("Only the reviewers comment on a scorecard."))
         if "rating_override" in vals:
             if not self.env.user.has_group("sales_performance.group_performance_hr"):
                 raise AccessError(_("Only HR calibrates ratings."))

@@ -10,3 +10,6 @@ class ResConfigSettings(models.TransientModel):
     performance_pace_margin = fields.Float(
         related="company_id.performance_pace_margin", readonly=False
     )
+    performance_hr_user_id = fields.Many2one(
+        related="company_id.performance_hr_user_id", readonly=False
+    )

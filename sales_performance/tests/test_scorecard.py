@@ -543,3 +543,35 @@ class TestCalibration(ScorecardCommon):
             self.template.write(
                 {"band_ids": [Command.update(band.id, {"guideline_pct": 50})]}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestScorecardGeneration(ScorecardCommon):
+    def test_generate_wizard(self):
+        """HR generates the period's scorecards from the templates, once."""
+        wizard = self.env["performance.scorecard.generate"].with_user(self.hr_officer)
+        wizard = wizard.create(
+            {"template_ids": self.template.ids, "period_id": self.feb.id}
+        )
+        action = wizard.action_generate()
+        cards = self.env["performance.scorecard"].search(action["domain"])
+        self.assertEqual(cards.user_id, self.rep_1 | self.rep_2)
+        self.assertEqual(set(cards.mapped("state")), {"self_review"})
+        again = wizard.action_generate()
+        self.assertEqual(
+            self.env["performance.scorecard"].search(again["domain"]), cards
+        )
+        with self.assertRaises(AccessError):
+            self.env["performance.scorecard.generate"].with_user(self.leader_a).create(
+                {"template_ids": self.template.ids, "period_id": self.feb.id}
+            )
+
+    def test_rep_cannot_comment_as_manager(self):
+        """The salesperson does not write the reviewer's comment on their card."""
+        card = self.template.generate_scorecards(self.jan).filtered(
+            lambda c: c.user_id == self.rep_1
+        )
+        with self.assertRaises(AccessError):
+            card.with_user(self.rep_1).write({"manager_comment": "Great job, me."})
+        card.with_user(self.leader_a).write({"manager_comment": "Agreed."})
+        self.assertEqual(card.manager_comment, "Agreed.")

@@ -11,7 +11,9 @@ from ..tools import pace
 class PerformancePeriod(models.Model):
     _name = "performance.period"
     _description = "Performance Period"
-    _order = "date_start, period_type desc, id"
+    # The shortest period first among those ending together: this month, then
+    # its quarter, then its year.
+    _order = "date_end, date_start desc, id"
     _check_company_auto = True
 
     # Identity

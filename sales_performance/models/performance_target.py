@@ -615,9 +615,13 @@ class PerformanceTarget(models.Model):
                 )
         self.filtered(lambda target: not target.child_ids)._create_children()
         shares = self._compute_allocation()
+        # One write per distinct value: an equal split is a single write.
+        by_value = defaultdict(lambda: self.browse())
         for child, value in shares.items():
             if float_compare(child.target_value, value, precision_digits=6):
-                child.target_value = value
+                by_value[value] |= child
+        for value, children in by_value.items():
+            children.target_value = value
         return True
 
     def _set_allocation_method(self, method):

@@ -1,3 +1,4 @@
 from . import allocation
+from . import anomaly
 from . import pace
 from . import scoring

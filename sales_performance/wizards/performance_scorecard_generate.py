@@ -15,7 +15,6 @@ class PerformanceScorecardGenerate(models.TransientModel):
     )
     period_id = fields.Many2one(
         "performance.period",
-        string="Period",
         required=True,
         domain=[("state", "=", "open")],
     )

@@ -27,6 +27,7 @@
         "views/performance_scorecard_views.xml",
         "views/performance_review_stage_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_users_views.xml",
         "wizards/performance_period_generate_views.xml",
         "wizards/performance_target_allocate_views.xml",
         "wizards/performance_scorecard_reason_views.xml",

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+
+from .performance_review_stage import REVIEW_STATES
 
 
 class ResUsers(models.Model):
@@ -10,3 +12,69 @@ class ResUsers(models.Model):
         copy=False,
         help="Day the weekly performance digest was last sent to this user.",
     )
+    # "My Performance": the salesperson's home, read under their own rights.
+    performance_target_ids = fields.Many2many(
+        "performance.target",
+        string="Current Targets",
+        compute="_compute_performance_home",
+    )
+    performance_scorecard_id = fields.Many2one(
+        "performance.scorecard",
+        string="Latest Scorecard",
+        compute="_compute_performance_home",
+    )
+    performance_scorecard_score = fields.Float(
+        string="Score", compute="_compute_performance_home"
+    )
+    performance_scorecard_rating = fields.Char(
+        string="Rating", compute="_compute_performance_home"
+    )
+    performance_scorecard_state = fields.Selection(
+        REVIEW_STATES, string="Review Step", compute="_compute_performance_home"
+    )
+
+    def _compute_performance_home(self):
+        Target = self.env["performance.target"]
+        Scorecard = self.env["performance.scorecard"]
+        for user in self:
+            user.performance_target_ids = Target.search(
+                Target._get_current_domain() + [("user_id", "=", user.id)]
+            )
+            card = Scorecard.search(
+                [("user_id", "=", user.id)], order="id desc", limit=1
+            )
+            user.performance_scorecard_id = card
+            user.performance_scorecard_score = card.total_score
+            user.performance_scorecard_rating = card.rating
+            user.performance_scorecard_state = card.state
+
+    @api.model
+    def action_open_my_performance(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("My Performance"),
+            "res_model": "res.users",
+            "res_id": self.env.uid,
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref(
+                        "sales_performance.res_users_view_form_my_performance"
+                    ).id,
+                    "form",
+                )
+            ],
+            "target": "current",
+        }
+
+    def action_open_my_scorecard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Scorecard"),
+            "res_model": "performance.scorecard",
+            "res_id": self.performance_scorecard_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }

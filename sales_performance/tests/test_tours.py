@@ -4,33 +4,38 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from .common import LEADER_GROUPS, REP_GROUPS
 
 
+def current_month(env):
+    """The month period of today, generating its fiscal year when missing:
+    the screens open on the current period."""
+    company = env.company
+    Period = env["performance.period"]
+    today = fields.Date.context_today(Period)
+    month = Period.search(
+        [
+            ("company_id", "=", company.id),
+            ("period_type", "=", "month"),
+            ("date_start", "<=", today),
+            ("date_end", ">=", today),
+        ]
+    )
+    if not month:
+        last_month = int(company.fiscalyear_last_month)
+        year = Period.generate_fiscal_year(
+            today.year if today.month <= last_month else today.year + 1, company
+        )
+        month = year.child_ids.child_ids.filtered(
+            lambda m: m.date_start <= today <= m.date_end
+        )
+    return month
+
+
 class TargetTourCommon(HttpCase):
     """Targets in the current month, since the targets screen opens on it."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company = cls.env.company
-        today = fields.Date.context_today(cls.env["performance.period"])
-        Period = cls.env["performance.period"]
-        month = Period.search(
-            [
-                ("company_id", "=", company.id),
-                ("period_type", "=", "month"),
-                ("date_start", "<=", today),
-                ("date_end", ">=", today),
-            ]
-        )
-        if not month:
-            year = Period.generate_fiscal_year(
-                today.year
-                if today.month <= int(company.fiscalyear_last_month)
-                else today.year + 1,
-                company,
-            )
-            month = year.child_ids.child_ids.filtered(
-                lambda m: m.date_start <= today <= m.date_end
-            )
+        month = current_month(cls.env)
         cls.leader = new_test_user(
             cls.env, login="tour_leader", name="Leader A", groups=LEADER_GROUPS
         )
@@ -156,6 +161,15 @@ class ScorecardTourCommon(HttpCase):
             }
         )
         cls.card = template.generate_scorecards(period)
+        cls.env["performance.target"].create(
+            {
+                "kpi_id": cls.env.ref("sales_performance.kpi_won_count").id,
+                "period_id": current_month(cls.env).id,
+                "owner_type": "user",
+                "user_id": cls.rep.id,
+                "target_value": 4,
+            }
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -163,7 +177,7 @@ class TestScorecardTours(ScorecardTourCommon):
     def test_rep_submits_self_review(self):
         """A rep writes their self review and submits it, on a desktop."""
         self.start_tour(
-            "/odoo/action-sales_performance.action_performance_scorecard",
+            "/odoo/action-sales_performance.action_my_performance",
             "sales_performance_rep_scorecard",
             login="sc_tour_rep",
         )
@@ -187,7 +201,7 @@ class TestScorecardToursPhone(ScorecardTourCommon):
     def test_rep_submits_self_review_on_phone(self):
         """A rep writes their self review and submits it, on a phone."""
         self.start_tour(
-            "/odoo/action-sales_performance.action_performance_scorecard",
+            "/odoo/action-sales_performance.action_my_performance",
             "sales_performance_rep_scorecard_phone",
             login="sc_tour_rep",
         )

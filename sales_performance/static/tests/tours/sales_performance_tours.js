@@ -73,8 +73,14 @@ function cogMenuSteps(phone) {
 function repScorecardSteps({ phone }) {
     return [
         {
-            content: "The rep opens their scorecard",
-            trigger: ".o_kanban_record:contains('Tour Rep')",
+            content: "My Performance shows the rep's current target",
+            trigger:
+                ".o_field_widget[name=performance_target_ids] " +
+                ".o_kanban_record:contains('Won Opportunities')",
+        },
+        {
+            content: "The rep opens their scorecard from the home",
+            trigger: "button[name=action_open_my_scorecard]",
             run: "click",
         },
         {
@@ -98,13 +104,13 @@ function repScorecardSteps({ phone }) {
             trigger: ".o_form_view .o_field_widget[name=state]:contains('Manager Review')",
         },
         {
-            content: "Back to the scorecards",
-            trigger: ".o_back_button, .breadcrumb-item a:contains('Scorecards')",
+            content: "Back to My Performance",
+            trigger: ".o_back_button, .breadcrumb-item a:contains('My Performance')",
             run: "click",
         },
         {
-            content: "The card shows the new step",
-            trigger: ".o_kanban_record:contains('Tour Rep'):contains('Manager Review')",
+            content: "The home shows the new step",
+            trigger: ".o_field_widget[name=performance_scorecard_state]:contains('Manager Review')",
         },
     ];
 }

@@ -1,0 +1,34 @@
+from odoo.tests import freeze_time, tagged
+
+from .common import JAN_15
+from .test_scorecard import ScorecardCommon
+
+
+@tagged("post_install", "-at_install")
+class TestMyPerformance(ScorecardCommon):
+    @freeze_time("2025-01-20")
+    def test_home_shows_own_current_targets_and_scorecard(self):
+        """My Performance lists the rep's current targets and latest scorecard only."""
+        self._invoices([(self.rep_1, 400.0, JAN_15)])
+        mine = self._target(1000.0, owner=self.rep_1)
+        self._target(900.0, owner=self.rep_1, period=self.feb)  # not current yet
+        self._target(800.0, owner=self.rep_2)
+        mine.action_compute()
+        cards = self.template.generate_scorecards(self.jan)
+        action = (
+            self.env["res.users"].with_user(self.rep_1).action_open_my_performance()
+        )
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("res.users", self.rep_1.id)
+        )
+        home = self.rep_1.with_user(self.rep_1)
+        self.assertEqual(home.performance_target_ids, mine)
+        self.assertEqual(home.performance_target_ids.attainment, 40.0)
+        own_card = cards.filtered(lambda card: card.user_id == self.rep_1)
+        self.assertEqual(home.performance_scorecard_id, own_card)
+        self.assertEqual(home.performance_scorecard_state, "self_review")
+        opened = home.action_open_my_scorecard()
+        self.assertEqual(
+            (opened["res_model"], opened["res_id"]),
+            ("performance.scorecard", own_card.id),
+        )

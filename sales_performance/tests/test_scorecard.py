@@ -126,8 +126,9 @@ class TestScorecardScores(ScorecardCommon):
         few = self.template.generate_scorecards(self.feb)
         many = template_b.generate_scorecards(self.mar)
         self.assertEqual((len(few), len(many)), (2, 4))
+        # Every scorecard's revenue changes, so both refreshes write alike.
         self._invoices(
-            [(self.rep_1, 10.0, date(2025, 2, 3))]
+            [(rep, 10.0, date(2025, 2, 3)) for rep in (self.rep_1, self.rep_2)]
             + [(u, 10.0, date(2025, 3, 3)) for u in extra]
         )
         self.assertEqual(

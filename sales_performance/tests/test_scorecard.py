@@ -68,6 +68,21 @@ class ScorecardCommon(PerformanceCommon):
     def _line(self, card, kpi):
         return card.line_ids.filtered(lambda line: line.kpi_id == kpi)
 
+    def _rep_card(self, period=None, user=None):
+        """The scorecard of ``user`` (rep_1) for ``period`` (January)."""
+        user = user or self.rep_1
+        return self.template.generate_scorecards(period or self.jan).filtered(
+            lambda card: card.user_id == user
+        )
+
+    def _approved_card(self):
+        """Rep 1's January scorecard taken through every review step."""
+        card = self._rep_card()
+        card.with_user(self.rep_1).action_submit()
+        card.with_user(self.leader_a).action_approve()
+        card.with_user(self.hr_officer).action_approve()
+        return card
+
 
 @tagged("post_install", "-at_install")
 class TestScorecardScores(ScorecardCommon):
@@ -157,9 +172,7 @@ class TestScorecardReview(ScorecardCommon):
     @freeze_time("2025-02-03")
     def test_review_flow_moves_the_activity(self):
         """Each step queues one activity for the next person and closes the last."""
-        card = self.template.generate_scorecards(self.jan).filtered(
-            lambda c: c.user_id == self.rep_1
-        )
+        card = self._rep_card()
         self.assertEqual(card.state, "self_review")
         self.assertEqual(
             self._activities(card), [("Scorecard: self review", self.rep_1)]
@@ -219,9 +232,7 @@ class TestScorecardReview(ScorecardCommon):
         """After approval, new invoices and a refresh leave the scorecard as it was."""
         self._invoices([(self.rep_1, 500_000.0, JAN_15)])
         self._target(1_000_000.0, owner=self.rep_1)
-        card = self.template.generate_scorecards(self.jan).filtered(
-            lambda c: c.user_id == self.rep_1
-        )
+        card = self._rep_card()
         card.with_user(self.rep_1).action_submit()
         card.with_user(self.leader_a).action_approve()
         card.with_user(self.hr_officer).action_approve()
@@ -267,15 +278,6 @@ class TestScorecardReview(ScorecardCommon):
         card.with_user(self.hr_officer).action_reopen(reason="Late invoice")
         self.assertEqual(card.state, "hr_calibration")
         self.assertFalse(card.frozen)
-
-    def _approved_card(self):
-        card = self.template.generate_scorecards(self.jan).filtered(
-            lambda c: c.user_id == self.rep_1
-        )
-        card.with_user(self.rep_1).action_submit()
-        card.with_user(self.leader_a).action_approve()
-        card.with_user(self.hr_officer).action_approve()
-        return card
 
 
 @tagged("post_install", "-at_install")
@@ -360,9 +362,7 @@ class TestScorecardBadInput(ScorecardCommon):
 
     def test_submit_someone_elses_self_review(self):
         """Only the salesperson submits their self review."""
-        card = self.template.generate_scorecards(self.jan).filtered(
-            lambda c: c.user_id == self.rep_1
-        )
+        card = self._rep_card()
         self.assertRefused(
             AccessError,
             "Only the salesperson",
@@ -393,12 +393,7 @@ class TestScorecardBadInput(ScorecardCommon):
     def test_appeal_after_window(self):
         """No appeal once the window has closed."""
         with freeze_time("2025-02-03"):
-            card = self.template.generate_scorecards(self.jan).filtered(
-                lambda c: c.user_id == self.rep_1
-            )
-            card.with_user(self.rep_1).action_submit()
-            card.with_user(self.leader_a).action_approve()
-            card.with_user(self.hr_officer).action_approve()
+            card = self._approved_card()
         with freeze_time("2025-02-14"):
             self.assertRefused(
                 UserError,
@@ -410,12 +405,7 @@ class TestScorecardBadInput(ScorecardCommon):
     def test_edit_frozen_scorecard(self):
         """An approved scorecard cannot be edited, its lines neither."""
         with freeze_time("2025-02-03"):
-            card = self.template.generate_scorecards(self.jan).filtered(
-                lambda c: c.user_id == self.rep_1
-            )
-            card.with_user(self.rep_1).action_submit()
-            card.with_user(self.leader_a).action_approve()
-            card.with_user(self.hr_officer).action_approve()
+            card = self._approved_card()
         self.assertRefused(
             UserError,
             "frozen",
@@ -432,9 +422,7 @@ class TestScorecardBadInput(ScorecardCommon):
 
     def test_state_not_written_by_hand(self):
         """The review state moves only through the review buttons."""
-        card = self.template.generate_scorecards(self.jan).filtered(
-            lambda c: c.user_id == self.rep_1
-        )
+        card = self._rep_card()
         self.assertRefused(
             AccessError,
             "review buttons",
@@ -569,9 +557,7 @@ class TestScorecardGeneration(ScorecardCommon):
 
     def test_rep_cannot_comment_as_manager(self):
         """The salesperson does not write the reviewer's comment on their card."""
-        card = self.template.generate_scorecards(self.jan).filtered(
-            lambda c: c.user_id == self.rep_1
-        )
+        card = self._rep_card()
         with self.assertRaises(AccessError):
             card.with_user(self.rep_1).write({"manager_comment": "Great job, me."})
         card.with_user(self.leader_a).write({"manager_comment": "Agreed."})

@@ -305,6 +305,13 @@ class PerformanceAnomalyRule(models.Model):
         return result
 
     def _detect_period_end_reversal(self, date_from, date_to):
+        """A win of the last ``window_days`` days of a month reversed in the
+        first ``window_days`` days of the next one: an invoice credited, or a
+        confirmed order cancelled."""
+        refunds = self._detect_period_end_refunds(date_from, date_to)
+        return refunds + self._detect_period_end_cancellations(date_from, date_to)
+
+    def _detect_period_end_refunds(self, date_from, date_to):
         """A customer invoice dated in the last ``window_days`` days of a month
         and credited by a credit note dated in the first ``window_days`` days
         of the next month; the credit note is the one dated in the scan."""
@@ -365,6 +372,68 @@ class PerformanceAnomalyRule(models.Model):
                 refund_date,
                 amount,
                 refunded,
+            ) in rows
+        ]
+
+    def _detect_period_end_cancellations(self, date_from, date_to):
+        """A sales order confirmed in the last ``window_days`` days of a month
+        and cancelled in the first ``window_days`` days of the next month; the
+        cancellation is the one in the scan. The amount is the untaxed amount
+        in company currency, converted as the sales analysis does."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT sale.id, sale.name, sale.user_id, sale.company_id,
+                       sale.date_order::date, sale.performance_cancel_date,
+                       sale.amount_untaxed / CASE COALESCE(sale.currency_rate, 0)
+                           WHEN 0 THEN 1.0 ELSE sale.currency_rate END
+                  FROM sale_order sale
+                 WHERE sale.state = 'cancel'
+                   AND sale.user_id IS NOT NULL
+                   AND sale.performance_cancel_date
+                       BETWEEN %(date_from)s AND %(date_to)s
+                   AND %(company)s
+                   AND sale.date_order >= date_trunc('month', sale.date_order)
+                       + interval '1 month' - %(days)s * interval '1 day'
+                   AND sale.performance_cancel_date
+                       >= date_trunc('month', sale.date_order) + interval '1 month'
+                   AND sale.performance_cancel_date
+                       < date_trunc('month', sale.date_order)
+                       + interval '1 month' + %(days)s * interval '1 day'
+                 ORDER BY sale.performance_cancel_date, sale.id
+                """,
+                date_from=date_from,
+                date_to=date_to,
+                days=self.window_days,
+                company=self._company_clause("sale"),
+            )
+        )
+        return [
+            {
+                "user_id": user_id,
+                "company_id": company_id,
+                "date": cancel_date,
+                "amount": amount,
+                "order_ids": [order_id],
+                "description": _(
+                    "Order %(order)s of %(amount)s confirmed on %(order_date)s, "
+                    "in the last %(days)s days of its month, cancelled on "
+                    "%(cancel_date)s, early in the next month.",
+                    order=name,
+                    amount=self._money(amount, company_id),
+                    order_date=order_date,
+                    days=self.window_days,
+                    cancel_date=cancel_date,
+                ),
+            }
+            for (
+                order_id,
+                name,
+                user_id,
+                company_id,
+                order_date,
+                cancel_date,
+                amount,
             ) in rows
         ]
 

@@ -94,11 +94,13 @@ class TestAnomalies(PerformanceCommon):
             ]
         )
 
-    def _orders(self, specs):
-        """Confirmed orders from ``(user, partner, amount, datetime)``."""
+    def _orders(self, specs, confirm=True, **vals):
+        """Orders, confirmed unless told, from ``(user, partner, amount,
+        datetime)``; ``vals`` are common to all of them."""
         orders = self.env["sale.order"].create(
             [
                 {
+                    **vals,
                     "partner_id": partner.id,
                     "user_id": user.id,
                     "order_line": [
@@ -115,7 +117,8 @@ class TestAnomalies(PerformanceCommon):
                 for user, partner, amount, __ in specs
             ]
         )
-        orders.action_confirm()
+        if confirm:
+            orders.action_confirm()
         for order, spec in zip(orders, specs, strict=True):
             order.date_order = spec[3]
         return orders
@@ -128,6 +131,11 @@ class TestAnomalies(PerformanceCommon):
             (user.id, moment, partner.id),
         )
         partner.invalidate_recordset(["create_uid", "create_date"])
+
+    def _cancel(self, orders, moment):
+        """Cancel orders as the user would, on the day of ``moment``."""
+        with freeze_time(moment):
+            orders.with_context(disable_cancel_warning=True).action_cancel()
 
     # ------------------------------------------------------------
     # Rules
@@ -216,6 +224,80 @@ class TestAnomalies(PerformanceCommon):
         self.assertEqual(flags.user_id, self.rep_1)
         self.assertEqual(flags.move_ids, month_end | refunds[0])
         self.assertEqual(self._review_activities(flags).user_id, self.leader_a)
+
+    @freeze_time("2025-04-10")
+    def test_period_end_cancellation(self):
+        """A month-end order cancelled early next month is flagged, for its
+        untaxed amount in company currency."""
+        pricelist = self.env["product.pricelist"].create(
+            {
+                "name": "Other currency",
+                "currency_id": self.setup_other_currency("EUR").id,
+            }
+        )
+        local = self._orders(
+            [(self.rep_1, self.customers[1], 5000.0, datetime(2025, 3, 30, 10, 0))]
+        )
+        foreign = self._orders(
+            [(self.rep_3, self.customers[2], 6000.0, datetime(2025, 3, 31, 15, 0))],
+            pricelist_id=pricelist.id,
+        )
+        self._cancel(local | foreign, "2025-04-02 10:00:00")
+        self.rule_reversal._detect(date(2025, 4, 1), date(2025, 4, 30))
+        flags = self._flags(self.rule_reversal)
+        self.assertEqual(len(flags), 2)
+        local_flag = flags.filtered(lambda flag: flag.user_id == self.rep_1)
+        foreign_flag = flags.filtered(lambda flag: flag.user_id == self.rep_3)
+        self.assertEqual(local_flag.order_ids, local)
+        self.assertFalse(local_flag.move_ids)
+        self.assertEqual(local_flag.amount, 5000.0)
+        self.assertEqual(local_flag.date, date(2025, 4, 2))
+        self.assertIn(local.name, local_flag.description)
+        self.assertIn("5,000.00", local_flag.description)
+        self.assertEqual(foreign_flag.order_ids, foreign)
+        self.assertAlmostEqual(foreign_flag.amount, 3000.0)
+        self.assertEqual(self._review_activities(local_flag).user_id, self.leader_a)
+        self.assertEqual(self._review_activities(foreign_flag).user_id, self.leader_b)
+
+    @freeze_time("2025-04-25")
+    def test_period_end_cancellation_not_flagged(self):
+        """A mid-month order, a late cancellation or a dropped quotation is not
+        flagged."""
+        mid_month, late = self._orders(
+            [
+                (self.rep_1, self.customers[1], 5000.0, datetime(2025, 3, 14, 10, 0)),
+                (self.rep_2, self.customers[2], 5000.0, datetime(2025, 3, 30, 10, 0)),
+            ]
+        )
+        quotation = self._orders(
+            [(self.rep_3, self.customers[3], 5000.0, datetime(2025, 3, 30, 10, 0))],
+            confirm=False,
+        )
+        self._cancel(mid_month | quotation, "2025-04-02 10:00:00")
+        self._cancel(late, "2025-04-20 10:00:00")
+        self.rule_reversal._detect(date(2025, 4, 1), date(2025, 4, 30))
+        self.assertFalse(self._flags(self.rule_reversal))
+
+    @freeze_time("2025-04-10")
+    def test_cancel_date(self):
+        """Cancelling a confirmed order stamps the day; back to quotation clears
+        it; a quotation cancelled before confirmation is not stamped."""
+        order = self._orders(
+            [(self.rep_1, self.customers[1], 500.0, datetime(2025, 3, 30, 10, 0))]
+        )
+        quotation = self._orders(
+            [(self.rep_1, self.customers[1], 500.0, datetime(2025, 3, 30, 10, 0))],
+            confirm=False,
+        )
+        self.assertFalse(order.performance_cancel_date)
+        self._cancel(order | quotation, "2025-04-02 10:00:00")
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(order.performance_cancel_date, date(2025, 4, 2))
+        self.assertEqual(quotation.state, "cancel")
+        self.assertFalse(quotation.performance_cancel_date)
+        order.action_draft()
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.performance_cancel_date)
 
     @freeze_time("2025-03-10")
     def test_split_orders(self):

@@ -1,0 +1,209 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+
+class IncentiveDispute(models.Model):
+    """A salesperson disagrees with a line of their statement. The dispute
+    waits in the approver's activities and is accepted (with an adjustment
+    in the participant's next draft statement) or rejected, with a reason."""
+
+    _name = "incentive.dispute"
+    _description = "Incentive Dispute"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "create_date desc, id desc"
+
+    line_id = fields.Many2one(
+        "incentive.statement.line",
+        string="Statement Line",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    statement_id = fields.Many2one(
+        related="line_id.statement_id", store=True, index=True
+    )
+    user_id = fields.Many2one(
+        related="statement_id.user_id", store=True, string="Salesperson"
+    )
+    team_id = fields.Many2one(related="statement_id.team_id", store=True)
+    company_id = fields.Many2one(related="statement_id.company_id", store=True)
+    currency_id = fields.Many2one(related="statement_id.currency_id")
+    line_amount = fields.Monetary(related="line_id.amount", string="Line Amount")
+    reason = fields.Text(required=True, tracking=True)
+    amount_claimed = fields.Monetary(
+        string="Amount Claimed",
+        help="What the salesperson thinks is missing (or too much, when negative).",
+    )
+    state = fields.Selection(
+        [("open", "Open"), ("accepted", "Accepted"), ("rejected", "Rejected")],
+        default="open",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    resolution = fields.Text(readonly=True, tracking=True)
+    amount_granted = fields.Monetary(readonly=True, tracking=True)
+    adjustment_line_id = fields.Many2one(
+        "incentive.statement.line", string="Adjustment", readonly=True
+    )
+    resolved_by_id = fields.Many2one("res.users", string="Resolved By", readonly=True)
+
+    @api.depends("line_id", "user_id")
+    def _compute_display_name(self):
+        for dispute in self:
+            dispute.display_name = _(
+                "Dispute of %(user)s on %(line)s",
+                user=dispute.user_id.name or "",
+                line=dispute.line_id.rule_id.name or dispute.line_id.name or "",
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = self.env["incentive.statement.line"].browse(
+            [vals.get("line_id") for vals in vals_list]
+        )
+        lines.check_access("read")
+        for line in lines:
+            if line.statement_id.user_id != self.env.user:
+                raise AccessError(
+                    _("Only the salesperson of a statement disputes its lines.")
+                )
+        # sudo: the salesperson may open a dispute, not write its other fields.
+        disputes = super(IncentiveDispute, self.sudo()).create(
+            [{**vals, "state": "open"} for vals in vals_list]
+        )
+        disputes._activity_update()
+        for dispute in disputes:
+            dispute.statement_id.message_post(
+                body=_(
+                    "%(user)s disputes the line %(line)s: %(reason)s",
+                    user=self.env.user.name,
+                    line=dispute.line_id.name,
+                    reason=dispute.reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return disputes.with_env(self.env)
+
+    def write(self, vals):
+        if not self.env.su and set(vals) - {"activity_ids", "message_ids"}:
+            raise AccessError(_("Disputes are resolved with their buttons."))
+        return super().write(vals)
+
+    def action_accept(self, resolution, amount):
+        """Accept the dispute: ``amount`` is added to the participant's next
+        draft statement as an adjustment."""
+        self._check_resolver(resolution)
+        currency = self.currency_id[:1]
+        for dispute in self:
+            if currency.is_zero(amount):
+                raise UserError(_("An accepted dispute grants an amount."))
+            statement = dispute.statement_id._get_next_draft()
+            line = (
+                self.env["incentive.statement.line"]
+                .sudo()
+                .create(
+                    {
+                        "statement_id": statement.id,
+                        "kind": "adjustment",
+                        "sequence": 960,
+                        "origin_statement_id": dispute.statement_id.id,
+                        "dispute_id": dispute.id,
+                        "amount": dispute.currency_id.round(amount),
+                        "name": _(
+                            "Dispute on %(statement)s accepted: %(resolution)s",
+                            statement=dispute.statement_id.display_name,
+                            resolution=resolution,
+                        ),
+                    }
+                )
+            )
+            dispute.sudo().write(
+                {
+                    "state": "accepted",
+                    "resolution": resolution,
+                    "amount_granted": line.amount,
+                    "adjustment_line_id": line.id,
+                    "resolved_by_id": self.env.uid,
+                }
+            )
+        self._after_resolution()
+        return True
+
+    def action_reject(self, resolution):
+        self._check_resolver(resolution)
+        self.sudo().write(
+            {
+                "state": "rejected",
+                "resolution": resolution,
+                "resolved_by_id": self.env.uid,
+            }
+        )
+        self._after_resolution()
+        return True
+
+    def action_resolve(self):
+        """Open the resolution form."""
+        return self.env["incentive.reason"]._open_for(self, "dispute")
+
+    def _check_resolver(self, resolution):
+        if not resolution:
+            raise UserError(_("Explain the resolution of the dispute."))
+        for dispute in self:
+            if dispute.state != "open":
+                raise UserError(_("This dispute is already resolved."))
+            if dispute.user_id == self.env.user:
+                raise AccessError(_("Nobody resolves their own dispute."))
+            if (
+                self.env.user != dispute.statement_id._get_approver()
+                and not dispute.statement_id._is_incentive_admin()
+            ):
+                raise AccessError(
+                    _(
+                        "This dispute waits on %(user)s.",
+                        user=dispute.statement_id._get_approver().name,
+                    )
+                )
+
+    def _after_resolution(self):
+        self._activity_update()
+        for dispute in self:
+            dispute.message_post(
+                body=_(
+                    "Dispute %(state)s: %(resolution)s",
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        dispute.state
+                    ],
+                    resolution=dispute.resolution,
+                ),
+                partner_ids=dispute.user_id.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    def _activity_update(self):
+        activity_type = self.env.ref(
+            "sales_performance_incentive.mail_activity_dispute"
+        )
+        activities = self.sudo().activity_ids.filtered(
+            lambda activity: activity.activity_type_id == activity_type
+        )
+        resolved = self.filtered(lambda dispute: dispute.state != "open")
+        activities.filtered(
+            lambda activity: activity.res_id in resolved.ids
+        ).action_feedback(feedback=_("Dispute resolved."))
+        waiting = {activity.res_id for activity in activities}
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].sudo().create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": dispute.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": activity_type.summary or activity_type.name,
+                    "user_id": dispute.statement_id._get_approver().id,
+                    "date_deadline": activity_type._get_date_deadline(),
+                }
+                for dispute in self - resolved
+                if dispute.id not in waiting
+            ]
+        )

@@ -1,0 +1,159 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+BASES = [("invoice", "On Invoice"), ("payment", "On Payment")]
+
+
+class IncentiveCredit(models.Model):
+    """Who is credited with which invoice line, by how much and on which date.
+
+    One row per posted customer invoice or credit note line and credited
+    salesperson (after splits), twice: once dated by the invoice for plans
+    that earn on invoice, and once per payment date for plans that earn on
+    payment, then for the paid share only. Amounts are in company currency
+    at the invoice's rate; credit notes count negatively (clawback).
+
+    Nothing is copied: the rules read the same SQL (see ``_credit_query``)
+    with their filters, and every statement line opens its rows here.
+    """
+
+    _name = "incentive.credit"
+    _description = "Incentive Credit"
+    _auto = False
+    _order = "date desc, move_id desc, id"
+    _rec_name = "move_id"
+
+    basis = fields.Selection(BASES, readonly=True)
+    date = fields.Date(readonly=True)
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    move_line_id = fields.Many2one(
+        "account.move.line", string="Invoice Line", readonly=True
+    )
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    categ_id = fields.Many2one(
+        "product.category", string="Product Category", readonly=True
+    )
+    is_refund = fields.Boolean(string="Credit Note", readonly=True)
+    origin_date = fields.Date(
+        string="Refunded Invoice Date",
+        readonly=True,
+        help="Date of the invoice a credit note reverses.",
+    )
+    share = fields.Float(string="Share (%)", readonly=True, aggregator="avg")
+    quantity = fields.Float(readonly=True)
+    amount = fields.Monetary(string="Credited Revenue", readonly=True)
+    margin = fields.Monetary(string="Credited Margin", readonly=True)
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT ROW_NUMBER() OVER (
+                       ORDER BY credit.move_line_id, credit.user_id, credit.basis,
+                                credit.date
+                   ) AS id,
+                   credit.*
+              FROM (%s UNION ALL %s) credit
+            """,
+            self._credit_query("invoice"),
+            self._credit_query("payment"),
+        )
+
+    @api.model
+    def _credit_query(self, basis):
+        """The credit rows of one basis, without id: what rules aggregate.
+
+        Columns: basis, date, move_id, move_line_id, company_id, currency_id,
+        user_id, team_id, partner_id, product_id, categ_id, is_refund,
+        origin_date, share, quantity, amount, margin.
+        """
+        if basis == "invoice":
+            fraction = SQL("1.0")
+            date = SQL("move.invoice_date")
+            payments = SQL("")
+        else:
+            # Paid share of the invoice at each payment date: the amounts
+            # settled by payments (not by credit notes), pro rata of its total.
+            fraction = SQL("paid.amount / NULLIF(ABS(move.amount_total_signed), 0)")
+            date = SQL("paid.date")
+            payments = SQL(
+                """
+                JOIN LATERAL (
+                    SELECT part.max_date AS date, SUM(part.amount) AS amount
+                      FROM account_move_line term
+                      JOIN account_partial_reconcile part
+                        ON term.id IN (part.debit_move_id, part.credit_move_id)
+                      JOIN account_move_line counterpart
+                        ON counterpart.id = CASE
+                               WHEN part.debit_move_id = term.id
+                               THEN part.credit_move_id
+                               ELSE part.debit_move_id
+                           END
+                      JOIN account_move paying ON paying.id = counterpart.move_id
+                      JOIN account_journal journal ON journal.id = paying.journal_id
+                     WHERE term.move_id = move.id
+                       AND term.display_type = 'payment_term'
+                       AND (
+                           paying.origin_payment_id IS NOT NULL
+                           OR journal.type IN ('bank', 'cash')
+                       )
+                     GROUP BY part.max_date
+                ) paid ON TRUE
+                """
+            )
+        share = SQL("COALESCE(split.percentage, 100.0) / 100.0")
+        sign = SQL("CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END")
+        return SQL(
+            """
+            SELECT %(basis)s::varchar AS basis,
+                   %(date)s AS date,
+                   move.id AS move_id,
+                   line.id AS move_line_id,
+                   move.company_id AS company_id,
+                   company.currency_id AS currency_id,
+                   COALESCE(split.user_id, move.invoice_user_id) AS user_id,
+                   move.team_id AS team_id,
+                   move.commercial_partner_id AS partner_id,
+                   line.product_id AS product_id,
+                   template.categ_id AS categ_id,
+                   move.move_type = 'out_refund' AS is_refund,
+                   origin.invoice_date AS origin_date,
+                   COALESCE(split.percentage, 100.0) AS share,
+                   %(sign)s * line.quantity * %(share)s * %(fraction)s AS quantity,
+                   -line.balance * %(share)s * %(fraction)s AS amount,
+                   (
+                       -line.balance - %(sign)s * line.quantity * COALESCE(
+                           (product.standard_price ->> move.company_id::text)::numeric,
+                           0
+                       )
+                   ) * %(share)s * %(fraction)s AS margin
+              FROM account_move_line line
+              JOIN account_move move ON move.id = line.move_id
+              JOIN res_company company ON company.id = move.company_id
+              %(payments)s
+              LEFT JOIN account_move origin ON origin.id = move.reversed_entry_id
+              LEFT JOIN incentive_split split ON split.move_id = move.id
+              LEFT JOIN product_product product ON product.id = line.product_id
+              LEFT JOIN product_template template
+                ON template.id = product.product_tmpl_id
+             WHERE move.state = 'posted'
+               AND move.move_type IN ('out_invoice', 'out_refund')
+               AND line.display_type = 'product'
+               AND COALESCE(split.user_id, move.invoice_user_id) IS NOT NULL
+            """,
+            basis=basis,
+            date=date,
+            sign=sign,
+            share=share,
+            fraction=fraction,
+            payments=payments,
+        )
+
+    def action_open_document(self):
+        self.ensure_one()
+        return self.move_id._get_records_action()

@@ -1,0 +1,3 @@
+from . import incentive_reason
+from . import incentive_estimator
+from . import incentive_statement_export

@@ -1,1 +1,2 @@
 from . import test_brackets
+from . import test_statement_export

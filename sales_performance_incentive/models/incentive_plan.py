@@ -310,7 +310,9 @@ class IncentivePlan(models.Model):
                         "company_id": plan.company_id.id,
                     }
                 )
-        statements = existing | Statement.create(vals_list)
+        statements = existing | Statement.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+        ).create(vals_list)
         statements.action_compute()
         return statements.with_env(self.env)
 
@@ -448,10 +450,10 @@ class IncentivePlan(models.Model):
             ._read_group(
                 [
                     ("rule_id", "in", cumulative.ids),
-                    ("statement_id.user_id", "in", users.ids),
+                    ("user_id", "in", users.ids),
                     ("statement_id.date_to", "<", period.date_start),
                 ],
-                ["statement_id.user_id", "rule_id"],
+                ["user_id", "rule_id"],
                 ["amount:sum"],
             )
         )
@@ -845,7 +847,8 @@ class IncentivePlanRule(models.Model):
             "amount": 0.0,
         }
         credited = bases.get(user.id, {"amount": 0.0, "margin": 0.0, "quantity": 0.0})
-        base = credited[self.base] if self.kind != "spiff" else credited["quantity"]
+        base_key = {"revenue": "amount", "margin": "margin"}[self.base]
+        base = credited[base_key] if self.kind != "spiff" else credited["quantity"]
         base_label = dict(self._fields["base"]._description_selection(self.env))[
             self.base
         ]

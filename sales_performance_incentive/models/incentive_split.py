@@ -46,7 +46,7 @@ class IncentiveSplit(models.Model):
                 raise ValidationError(
                     _("A credit split is a share above 0 and up to 100 %.")
                 )
-        for document in self.order_id | self.move_id:
+        for document in list(self.order_id) + list(self.move_id):
             total = sum(document.incentive_split_ids.mapped("percentage"))
             if document.incentive_split_ids and float_compare(
                 total, 100.0, precision_digits=2

@@ -1,2 +1,4 @@
 from . import test_brackets
+from . import test_engine
 from . import test_statement_export
+from . import test_tours

@@ -366,4 +366,5 @@ class TestEngine(IncentiveCommon):
         queries_large = self._count_queries(lambda: large.generate_statements(self.jan))
         queries_small = self._count_queries(lambda: small.generate_statements(self.jan))
         self.assertEqual(queries_small, queries_large)
-        self.assertEqual(large.statement_ids.mapped("amount_total"), [350.0] * 4)
+        # 5,000 x 5 % + 5,000 x 1 % (50 % of target) + bonus 100 = 400 each.
+        self.assertEqual(large.statement_ids.mapped("amount_total"), [400.0] * 4)

@@ -188,10 +188,9 @@ class IncentiveDispute(models.Model):
             lambda activity: activity.activity_type_id == activity_type
         )
         resolved = self.filtered(lambda dispute: dispute.state != "open")
-        activities.filtered(
-            lambda activity: activity.res_id in resolved.ids
-        ).action_feedback(feedback=_("Dispute resolved."))
-        waiting = {activity.res_id for activity in activities}
+        done = activities.filtered(lambda activity: activity.res_id in resolved.ids)
+        waiting = {activity.res_id for activity in activities - done}
+        done.action_feedback(feedback=_("Dispute resolved."))
         model_id = self.env["ir.model"]._get_id(self._name)
         self.env["mail.activity"].sudo().create(
             [

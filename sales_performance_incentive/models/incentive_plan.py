@@ -250,7 +250,6 @@ class IncentivePlan(models.Model):
                 "previous_id": self.id,
             }
         )
-        new.assignment_ids.write({"accepted_date": False, "accepted_by_id": False})
         return new._get_records_action(name=_("New Version"))
 
     def action_open_statements(self):

@@ -98,10 +98,13 @@ class IncentiveEstimator(models.TransientModel):
             "explanation": "\n".join(vals["name"] for vals in after),
         }
 
+    @api.constrains("user_id")
     def _check_user(self):
         user = self.env.user
-        if self.user_id == user or user.has_group(
-            "sales_performance_incentive.group_incentive_admin"
+        if (
+            self.env.su
+            or self.user_id == user
+            or user.has_group("sales_performance_incentive.group_incentive_admin")
         ):
             return
         if self.user_id.sale_team_id.user_id == user:

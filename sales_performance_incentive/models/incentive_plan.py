@@ -163,6 +163,7 @@ class IncentivePlan(models.Model):
     # ------------------------------------------------------------
 
     def write(self, vals):
+        self.check_access("write")
         if set(vals) - PUBLISHED_WRITABLE:
             self._check_draft()
         return super().write(vals)
@@ -692,6 +693,7 @@ class IncentivePlanRule(models.Model):
         return rules
 
     def write(self, vals):
+        self.check_access("write")
         self.plan_id._check_draft()
         return super().write(vals)
 
@@ -1041,6 +1043,7 @@ class IncentivePlanTier(models.Model):
         return tiers
 
     def write(self, vals):
+        self.check_access("write")
         self.rule_id.plan_id._check_draft()
         return super().write(vals)
 

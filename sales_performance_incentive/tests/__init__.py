@@ -4,3 +4,5 @@ from . import test_statement_export
 from . import test_tours
 from . import test_workflow
 from . import test_bad_input
+from . import test_security
+from . import test_concurrency

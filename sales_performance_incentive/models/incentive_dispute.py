@@ -31,7 +31,6 @@ class IncentiveDispute(models.Model):
     line_amount = fields.Monetary(related="line_id.amount", string="Line Amount")
     reason = fields.Text(required=True, tracking=True)
     amount_claimed = fields.Monetary(
-        string="Amount Claimed",
         help="What the salesperson thinks is missing (or too much, when negative).",
     )
     state = fields.Selection(
@@ -46,7 +45,7 @@ class IncentiveDispute(models.Model):
     adjustment_line_id = fields.Many2one(
         "incentive.statement.line", string="Adjustment", readonly=True
     )
-    resolved_by_id = fields.Many2one("res.users", string="Resolved By", readonly=True)
+    resolved_by_id = fields.Many2one("res.users", readonly=True)
 
     @api.depends("line_id", "user_id")
     def _compute_display_name(self):

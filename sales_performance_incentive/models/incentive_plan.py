@@ -70,14 +70,11 @@ class IncentivePlan(models.Model):
     date_start = fields.Date(string="Effective From", required=True, tracking=True)
     date_end = fields.Date(string="Effective To", required=True, tracking=True)
     published_date = fields.Datetime(readonly=True, copy=False)
-    published_by_id = fields.Many2one(
-        "res.users", string="Published By", readonly=True, copy=False
-    )
+    published_by_id = fields.Many2one("res.users", readonly=True, copy=False)
 
     # Terms
     earn_on = fields.Selection(
         [("invoice", "Invoice"), ("payment", "Payment")],
-        string="Earn On",
         default="invoice",
         required=True,
         tracking=True,

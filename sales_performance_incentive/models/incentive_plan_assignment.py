@@ -38,9 +38,7 @@ class IncentivePlanAssignment(models.Model):
         tracking=True, help="Pay expected at 100 % of target, for the plan's duration."
     )
     accepted_date = fields.Datetime(readonly=True, copy=False, tracking=True)
-    accepted_by_id = fields.Many2one(
-        "res.users", string="Accepted By", readonly=True, copy=False
-    )
+    accepted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     state = fields.Selection(
         [("team", "Team"), ("pending", "To Accept"), ("accepted", "Accepted")],
         compute="_compute_state",

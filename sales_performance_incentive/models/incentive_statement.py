@@ -84,13 +84,9 @@ class IncentiveStatement(models.Model):
     target_incentive = fields.Monetary(related="assignment_id.target_incentive")
     computed_date = fields.Datetime(string="Computed On", readonly=True)
     refuse_reason = fields.Char(readonly=True, tracking=True, copy=False)
-    approved_by_id = fields.Many2one(
-        "res.users", string="Approved By", readonly=True, copy=False
-    )
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approved_date = fields.Datetime(readonly=True, copy=False)
-    validated_by_id = fields.Many2one(
-        "res.users", string="Validated By", readonly=True, copy=False
-    )
+    validated_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     validated_date = fields.Datetime(readonly=True, copy=False)
     paid_date = fields.Date(readonly=True, copy=False, tracking=True)
     dispute_ids = fields.One2many("incentive.dispute", "statement_id")

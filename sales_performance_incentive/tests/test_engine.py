@@ -368,3 +368,49 @@ class TestEngine(IncentiveCommon):
         self.assertEqual(queries_small, queries_large)
         # 5,000 x 5 % + 5,000 x 1 % (50 % of target) + bonus 100 = 400 each.
         self.assertEqual(large.statement_ids.mapped("amount_total"), [400.0] * 4)
+
+    def test_foreign_currency_credits_company_currency(self):
+        """An invoice in another currency credits its company-currency value at
+        the invoice's rate (2.0 here: 4,000 credits 2,000)."""
+        other = self.setup_other_currency("EUR", rates=[("2025-01-01", 2.0)])
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customers[0].id,
+                "invoice_date": date(2025, 1, 10),
+                "invoice_user_id": self.rep_1.id,
+                "currency_id": other.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Service",
+                            "quantity": 1,
+                            "price_unit": 4_000,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        plan = self._plan([{"kind": "percentage", "rate": 10}])
+        statement = self._statement(plan, self.rep_1)
+        self.assertEqual(statement.line_ids.base, 2_000.0)
+        self.assertEqual(statement.amount_total, 200.0)
+
+    def test_cron_twice_changes_nothing(self):
+        """Refreshing draft statements twice leaves the same lines and totals."""
+        self._invoices([(self.rep_1, 10_000, date(2025, 1, 10))])
+        plan = self._plan([{"kind": "percentage", "rate": 5}])
+        statement = self._statement(plan, self.rep_1)
+        fields_ = ["kind", "rule_id", "name", "base", "rate", "amount"]
+        before = statement.line_ids.read(fields_)
+        for values in before:
+            values.pop("id")
+        self.Statement._cron_compute()
+        self.Statement._cron_compute()
+        after = statement.line_ids.read(fields_)
+        for values in after:
+            values.pop("id")
+        self.assertEqual(after, before)
+        self.assertEqual(statement.amount_total, 500.0)

@@ -6,3 +6,4 @@ from . import test_workflow
 from . import test_bad_input
 from . import test_security
 from . import test_concurrency
+from . import test_access_matrix

@@ -1,0 +1,104 @@
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("sales_performance_incentive_rep_phone", {
+    steps: () => [
+        {
+            content: "My Performance shows what the rep earned this period",
+            trigger: ".o_field_widget[name=incentive_earned]:contains('50.00')",
+        },
+        {
+            content: "Open the statement of the period",
+            trigger:
+                ".o_field_widget[name=incentive_statement_ids] " +
+                ".o_kanban_record:contains('Tour Plan')",
+            run: "click",
+        },
+        {
+            content: "The statement lists its lines, each explained",
+            trigger:
+                ".o_form_view .o_field_widget[name=line_ids] " +
+                ".o_kanban_record:contains('Revenue Commission'):contains('5.0 % of')",
+        },
+        {
+            content: "Dispute the line",
+            trigger:
+                ".o_field_widget[name=line_ids] .o_kanban_record:contains('Revenue Commission') " +
+                "button[name=action_dispute]",
+            run: "click",
+        },
+        {
+            content: "Say what is wrong",
+            trigger: ".modal .o_field_widget[name=reason] textarea",
+            run: "edit The March invoice of Acme is missing.",
+        },
+        {
+            content: "Claim the missing amount",
+            trigger: ".modal .o_field_widget[name=amount_claimed] input",
+            run: "edit 25",
+        },
+        {
+            content: "Submit the dispute",
+            trigger: ".modal button:contains('Submit Dispute')",
+            run: "click",
+        },
+        {
+            content: "The dialog closes on the statement",
+            trigger: "body:not(:has(.modal)) .o_form_view .o_field_widget[name=line_ids]",
+        },
+        {
+            content: "Back to My Performance",
+            trigger: ".o_back_button, .breadcrumb-item a:contains('My Performance')",
+            run: "click",
+        },
+        {
+            content: "Accept the plan waiting for the rep",
+            trigger:
+                ".o_field_widget[name=incentive_to_accept_ids] " +
+                ".o_kanban_record:contains('Tour Spring Plan') button[name=action_accept]",
+            run: "click",
+        },
+        {
+            content: "No plan is left to accept",
+            trigger:
+                ".o_form_view:has(.o_field_widget[name=incentive_earned])" +
+                ":not(:has(button[name=action_accept]))",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("sales_performance_incentive_leader_approves", {
+    steps: () => [
+        {
+            content: "Open the activities",
+            trigger: ".o_menu_systray i[aria-label='Activities']",
+            run: "click",
+        },
+        {
+            // The approval is due in a few days: it is listed with the future activities.
+            content: "Open the statements waiting for the leader",
+            trigger: ".o-mail-ActivityGroup:contains('Incentive Statement') span.btn-link",
+            run: "click",
+        },
+        {
+            content: "Open the rep's statement",
+            trigger:
+                ".o_data_row:contains('Tour Rep') td[name=period_id], " +
+                ".o_kanban_record:contains('Tour Rep')",
+            run: "click",
+        },
+        {
+            content: "The statement shows the rep's commission",
+            trigger: ".o_form_view .o_field_widget[name=line_ids] .o_data_row:contains('Revenue Commission')",
+        },
+        {
+            content: "Approve it",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_approve]",
+            run: "click",
+        },
+        {
+            content: "It is approved and frozen",
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains('Approved')",
+        },
+    ],
+});

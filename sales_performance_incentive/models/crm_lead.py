@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import _, fields, models
 
 
 class CrmLead(models.Model):
@@ -17,6 +17,6 @@ class CrmLead(models.Model):
                 "default_lead_id": self.id,
                 "default_user_id": (self.user_id or self.env.user).id,
                 "default_amount": self.expected_revenue,
-                "default_date": self.date_deadline,
+                "default_date": self.date_deadline or fields.Date.context_today(self),
             },
         }

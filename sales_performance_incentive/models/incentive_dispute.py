@@ -12,23 +12,29 @@ class IncentiveDispute(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "create_date desc, id desc"
 
+    # The line as it was disputed: a draft statement rewrites its lines at
+    # every refresh, the dispute stays with the statement.
     line_id = fields.Many2one(
         "incentive.statement.line",
         string="Statement Line",
-        required=True,
         index=True,
-        ondelete="cascade",
+        ondelete="set null",
     )
     statement_id = fields.Many2one(
-        related="line_id.statement_id", store=True, index=True
+        "incentive.statement",
+        index=True,
+        ondelete="cascade",
+        readonly=True,
     )
+    rule_id = fields.Many2one("incentive.plan.rule", readonly=True)
+    line_name = fields.Char(string="Disputed Line", readonly=True)
+    line_amount = fields.Monetary(readonly=True)
     user_id = fields.Many2one(
         related="statement_id.user_id", store=True, string="Salesperson"
     )
     team_id = fields.Many2one(related="statement_id.team_id", store=True)
     company_id = fields.Many2one(related="statement_id.company_id", store=True)
     currency_id = fields.Many2one(related="statement_id.currency_id")
-    line_amount = fields.Monetary(related="line_id.amount", string="Line Amount")
     reason = fields.Text(required=True, tracking=True)
     amount_claimed = fields.Monetary(
         help="What the salesperson thinks is missing (or too much, when negative).",
@@ -53,13 +59,15 @@ class IncentiveDispute(models.Model):
             dispute.display_name = _(
                 "Dispute of %(user)s on %(line)s",
                 user=dispute.user_id.name or "",
-                line=dispute.line_id.rule_id.name or dispute.line_id.name or "",
+                line=dispute.rule_id.name or dispute.line_name or "",
             )
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not all(vals.get("line_id") for vals in vals_list):
+            raise UserError(_("A dispute is about a line of a statement."))
         lines = self.env["incentive.statement.line"].browse(
-            [vals.get("line_id") for vals in vals_list]
+            [vals["line_id"] for vals in vals_list]
         )
         lines.check_access("read")
         for line in lines:
@@ -68,8 +76,19 @@ class IncentiveDispute(models.Model):
                     _("Only the salesperson of a statement disputes its lines.")
                 )
         # sudo: the salesperson may open a dispute, not write its other fields.
+        line_by_id = {line.id: line for line in lines}
         disputes = super(IncentiveDispute, self.sudo()).create(
-            [{**vals, "state": "open"} for vals in vals_list]
+            [
+                {
+                    **vals,
+                    "state": "open",
+                    "statement_id": line_by_id[vals["line_id"]].statement_id.id,
+                    "rule_id": line_by_id[vals["line_id"]].rule_id.id,
+                    "line_name": line_by_id[vals["line_id"]].name,
+                    "line_amount": line_by_id[vals["line_id"]].amount,
+                }
+                for vals in vals_list
+            ]
         )
         disputes._activity_update()
         for dispute in disputes:
@@ -77,7 +96,7 @@ class IncentiveDispute(models.Model):
                 body=_(
                     "%(user)s disputes the line %(line)s: %(reason)s",
                     user=self.env.user.name,
-                    line=dispute.line_id.name,
+                    line=dispute.line_name,
                     reason=dispute.reason,
                 ),
                 subtype_xmlid="mail.mt_note",

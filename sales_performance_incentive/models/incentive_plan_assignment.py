@@ -119,6 +119,16 @@ class IncentivePlanAssignment(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        assignments = super().create(vals_list)
+        # Joining a plan already published: the same news and the same
+        # request to accept as at publication.
+        assignments.filtered(
+            lambda a: a.user_id and a.plan_id.state == "published"
+        )._notify_published()
+        return assignments
+
     def write(self, vals):
         if not self.env.su and set(vals) & ACCEPT_FIELDS:
             raise AccessError(_("A participant accepts a plan with its button."))
@@ -218,7 +228,7 @@ class IncentivePlanAssignment(models.Model):
                     "res_model_id": model_id,
                     "res_id": plan.id,
                     "activity_type_id": activity_type.id,
-                    "summary": _("Accept your incentive plan"),
+                    "summary": self.env._("Accept your incentive plan"),
                     "user_id": user.id,
                     "date_deadline": activity_type._get_date_deadline(),
                 }

@@ -182,3 +182,34 @@ class TestWorkflow(IncentiveCommon):
             self.env["incentive.estimator"].with_user(self.rep_1).create(
                 {"user_id": self.rep_3.id, "date": date(2025, 1, 25), "amount": 1}
             )
+
+    def test_dispute_on_draft_survives_refresh(self):
+        """A dispute on a draft statement stays with it when its lines are
+        recomputed, and keeps the line as it was disputed."""
+        dispute = (
+            self.env["incentive.dispute"]
+            .with_user(self.rep_1)
+            .create({"line_id": self.st_1.line_ids.id, "reason": "Missing invoice"})
+        )
+        self.st_1.action_compute()
+        self.assertTrue(dispute.exists())
+        self.assertEqual(dispute.statement_id, self.st_1)
+        self.assertEqual(dispute.line_amount, 500.0)
+        self.assertIn("500", dispute.line_name)
+        dispute.with_user(self.leader_a).action_accept("Agreed", 25)
+        self.assertEqual(dispute.adjustment_line_id.statement_id, self.st_1)
+        self.st_1.action_compute()
+        self.assertEqual(self.st_1.amount_total, 525.0)
+
+    def test_late_participant_is_asked_to_accept(self):
+        """Someone added to a published plan gets the request to accept it."""
+        self.plan.write({"assignment_ids": [(0, 0, {"user_id": self.rep_2.id})]})
+        activity_type = self.env.ref(
+            "sales_performance_incentive.mail_activity_plan_accept"
+        )
+        self.assertIn(
+            self.rep_2,
+            self.plan.activity_ids.filtered(
+                lambda a: a.activity_type_id == activity_type
+            ).user_id,
+        )

@@ -250,6 +250,31 @@ class IncentivePlan(models.Model):
         )
         return new._get_records_action(name=_("New Version"))
 
+    def action_generate_statements(self):
+        """Create or refresh the monthly statements of these plans from their
+        start up to the current month."""
+        today = fields.Date.context_today(self)
+        for plan in self:
+            if plan.state != "published":
+                raise UserError(
+                    _(
+                        "Only a published plan makes statements: %(plan)s is not.",
+                        plan=plan.display_name,
+                    )
+                )
+            periods = self.env["performance.period"].search(
+                [
+                    ("company_id", "=", plan.company_id.id),
+                    ("period_type", "=", "month"),
+                    ("date_start", "<=", min(today, plan.date_end)),
+                    ("date_end", ">=", plan.date_start),
+                ],
+                order="date_start",
+            )
+            for period in periods:
+                plan.generate_statements(period)
+        return self.action_open_statements() if len(self) == 1 else True
+
     def action_open_statements(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -680,7 +680,28 @@ class IncentiveStatement(models.Model):
 
     @api.model
     def _cron_compute(self):
-        """Refresh the draft statements of open periods."""
+        """Make the statements of the current month for published plans and
+        refresh the draft statements of open periods."""
+        today = fields.Date.context_today(self)
+        plans = self.env["incentive.plan"].search(
+            [
+                ("state", "=", "published"),
+                ("date_start", "<=", today),
+                ("date_end", ">=", today),
+            ]
+        )
+        for plan in plans:
+            period = self.env["performance.period"].search(
+                [
+                    ("company_id", "=", plan.company_id.id),
+                    ("period_type", "=", "month"),
+                    ("date_start", "<=", today),
+                    ("date_end", ">=", today),
+                ],
+                limit=1,
+            )
+            if period:
+                plan.generate_statements(period)
         drafts = self.search(
             [("state", "=", "draft"), ("period_id.state", "=", "open")]
         )

@@ -1,5 +1,7 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import tagged
 
@@ -414,3 +416,23 @@ class TestEngine(IncentiveCommon):
             values.pop("id")
         self.assertEqual(after, before)
         self.assertEqual(statement.amount_total, 500.0)
+
+    def test_generate_button_and_cron(self):
+        """The plan's button makes one statement per participant and month up
+        to today; the daily job makes the current month's."""
+        self._invoices([(self.rep_1, 10_000, date(2025, 2, 10))])
+        plan = self._plan([{"kind": "percentage", "rate": 5}])
+        with freeze_time("2025-03-15"):
+            plan.action_generate_statements()
+            self.assertEqual(
+                plan.statement_ids.period_id.sorted("date_start"),
+                self.jan | self.feb | self.mar,
+            )
+            self.assertEqual(plan.statement_count, 3)
+        with freeze_time("2025-04-10"):
+            self.Statement._cron_compute()
+        self.assertIn(
+            date(2025, 4, 1), plan.statement_ids.period_id.mapped("date_start")
+        )
+        feb = plan.statement_ids.filtered(lambda st: st.period_id == self.feb)
+        self.assertEqual(feb.amount_total, 500.0)

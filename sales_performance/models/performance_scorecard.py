@@ -209,7 +209,9 @@ class PerformanceScorecard(models.Model):
                     ]
                 )
             )
-            target_by_key = {(t.user_id, t.kpi_id): t.target_value for t in targets}
+            target_by_key = {
+                (t.user_id, t.kpi_id): t._get_effective_target() for t in targets
+            }
             computed_kpis = lines.kpi_id.filtered(lambda kpi: kpi.kind != "manual")
             values = computed_kpis._get_values(
                 period.date_start, period.date_end, "user", users.ids, company

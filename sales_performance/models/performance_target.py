@@ -263,8 +263,16 @@ class PerformanceTarget(models.Model):
     def _compute_attainment(self):
         for target in self:
             target.attainment = pace.attainment(
-                target.actual, target.target_value, target.kpi_id.direction != "lower"
+                target.actual,
+                target._get_effective_target(),
+                target.kpi_id.direction != "lower",
             )
+
+    def _get_effective_target(self):
+        """The value attainment is measured against: the target itself here;
+        the HR link prorates it by the days the salesperson could work."""
+        self.ensure_one()
+        return self.target_value
 
     @api.depends(
         "attainment",

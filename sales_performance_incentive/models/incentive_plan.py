@@ -512,10 +512,10 @@ class _Measures:
             key = (target.user_id.id, target.kpi_id.id)
             if target.period_id == period:
                 self.values[key] += target.actual
-                self.targets[key] += target.target_value
+                self.targets[key] += target._get_effective_target()
             if target.period_id.date_start >= start:
                 self.cumulative_values[key] += target.actual
-                self.cumulative_targets[key] += target.target_value
+                self.cumulative_targets[key] += target._get_effective_target()
         # A hypothetical deal raises the revenue KPIs it would be counted in.
         for row in extra:
             for kpi in kpis.filtered(lambda kpi: kpi._counts_invoiced_revenue()):

@@ -1,0 +1,19 @@
+{
+    "name": "Sales Performance HR Link",
+    "summary": "Employees, departments, HR approvers and leave proration for "
+    "sales targets, scorecards and incentives",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "website": "https://github.com/sales-performance/sales-performance",
+    "author": "Sales Performance for Odoo",
+    "license": "LGPL-3",
+    "application": False,
+    "installable": True,
+    "depends": ["sales_performance_incentive", "hr", "hr_holidays"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/ir_rules.xml",
+        "views/hr_employee_views.xml",
+        "views/performance_views.xml",
+    ],
+}

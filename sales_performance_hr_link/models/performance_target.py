@@ -1,0 +1,101 @@
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import proration
+
+
+class PerformanceTarget(models.Model):
+    _name = "performance.target"
+    _inherit = ["performance.target", "performance.hr.mixin"]
+
+    proration_factor = fields.Float(
+        string="Proration",
+        default=1.0,
+        readonly=True,
+        help="Share of the period's working days the salesperson could work "
+        "(schedule, validated leaves, hire and departure); attainment is "
+        "measured against the target times this share.",
+    )
+    target_prorated = fields.Float(
+        string="Prorated Target",
+        compute="_compute_target_prorated",
+        store=True,
+        digits=(16, 2),
+    )
+    proration_missing = fields.Boolean(
+        string="Not Prorated",
+        readonly=True,
+        help="The salesperson has no employee: the target is not prorated.",
+    )
+
+    @api.depends("target_value", "proration_factor")
+    def _compute_target_prorated(self):
+        for target in self:
+            target.target_prorated = proration.prorate(
+                target.target_value, target.proration_factor
+            )
+
+    @api.depends("actual", "target_value", "proration_factor", "kpi_id.direction")
+    def _compute_attainment(self):
+        return super()._compute_attainment()
+
+    def _get_effective_target(self):
+        self.ensure_one()
+        if self.owner_type != "user":
+            return self.target_value
+        return proration.prorate(self.target_value, self.proration_factor)
+
+    def action_compute(self):
+        self._refresh_proration()
+        return super().action_compute()
+
+    def action_prorate(self):
+        """Prorate these salesperson targets now; refused for a salesperson
+        without employee unless the company counts them in full."""
+        self._refresh_proration(strict=True)
+        return True
+
+    def _refresh_proration(self, strict=False):
+        """Batch: one proration per employee and period."""
+        self.check_access("read")
+        # sudo: the factor is derived from HR data, never typed in.
+        targets = self.sudo().filtered(
+            lambda target: (
+                target.owner_type == "user" and target.period_id.state == "open"
+            )
+        )
+        groups = defaultdict(lambda: targets.browse())
+        for target in targets:
+            groups[target.period_id] |= target
+        for period, batch in groups.items():
+            employees = batch.employee_id
+            factors = employees._get_performance_proration(
+                period.date_start, period.date_end
+            )
+            for target in batch:
+                employee = target.employee_id
+                if employee:
+                    factor = factors[employee.id]
+                    missing = False
+                elif target.company_id.performance_prorate_without_employee:
+                    factor, missing = 1.0, False
+                elif strict:
+                    raise UserError(
+                        _(
+                            "%(user)s has no employee: their target cannot be "
+                            "prorated. Link an employee to the user, or let the "
+                            "company count salespeople without employee in full.",
+                            user=target.user_id.name,
+                        )
+                    )
+                else:
+                    factor, missing = 1.0, True
+                if (target.proration_factor, target.proration_missing) != (
+                    factor,
+                    missing,
+                ):
+                    target.write(
+                        {"proration_factor": factor, "proration_missing": missing}
+                    )

@@ -1,0 +1,9 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    performance_prorate_without_employee = fields.Boolean(
+        related="company_id.performance_prorate_without_employee", readonly=False
+    )

@@ -1,0 +1,3 @@
+from . import test_proration
+from . import test_hr_link
+from . import test_i18n

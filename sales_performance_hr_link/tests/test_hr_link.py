@@ -1,0 +1,180 @@
+from datetime import date
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.sales_performance_incentive.tests.common import IncentiveCommon
+
+
+@tagged("post_install", "-at_install")
+class TestHrLink(IncentiveCommon):
+    """April 2025 has 22 working weekdays; no public holiday is defined."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.apr = cls.months[3]
+        company = cls.env.company
+        cls.calendar = cls.env["resource.calendar"].create(
+            {"name": "Standard 40 hours", "tz": "UTC", "company_id": company.id}
+        )
+        cls.sales_manager = new_test_user(
+            cls.env,
+            login="sales_director",
+            groups="sales_team.group_sale_salesman_all_leads,"
+            "sales_performance.group_performance_manager",
+            company_id=company.id,
+        )
+        cls.director = cls.env["hr.employee"].create(
+            {"name": "Director", "user_id": cls.sales_manager.id}
+        )
+        cls.department = cls.env["hr.department"].create(
+            {"name": "Field Sales", "manager_id": cls.director.id}
+        )
+        cls.boss = cls.env["hr.employee"].create(
+            {"name": "Boss", "user_id": cls.leader_b.id}
+        )
+
+        def employee(user, **vals):
+            return cls.env["hr.employee"].create(
+                {
+                    "name": user.name,
+                    "user_id": user.id,
+                    "company_id": company.id,
+                    "resource_calendar_id": cls.calendar.id,
+                    "tz": "UTC",
+                    "department_id": cls.department.id,
+                    **vals,
+                }
+            )
+
+        cls.emp_1 = employee(cls.rep_1)
+        cls.emp_2 = employee(cls.rep_2, performance_hire_date=date(2025, 4, 15))
+        cls.emp_3 = employee(cls.rep_3, parent_id=cls.boss.id)
+        cls.leave_type = cls.env["hr.leave.type"].create(
+            {
+                "name": "Paid Time Off",
+                "requires_allocation": "no",
+                "leave_validation_type": "no_validation",
+                "company_id": company.id,
+            }
+        )
+
+    def _leave(self, employee, date_from, date_to):
+        leave = self.env["hr.leave"].create(
+            {
+                "employee_id": employee.id,
+                "holiday_status_id": self.leave_type.id,
+                "request_date_from": date_from,
+                "request_date_to": date_to,
+            }
+        )
+        if leave.state != "validate":
+            leave.action_validate()
+        return leave
+
+    def test_records_show_employee(self):
+        """Targets, scorecards and statements carry employee, department, job."""
+        target = self._target(1_000, owner=self.rep_1, period=self.apr)
+        self.assertEqual(target.employee_id, self.emp_1)
+        self.assertEqual(target.department_id, self.department)
+        groups = self.Target._read_group(
+            [("id", "=", target.id)], ["department_id"], ["__count"]
+        )
+        self.assertEqual(groups, [(self.department, 1)])
+
+    def test_leave_prorates_target_and_incentive(self):
+        """22 working days, 5 on validated leave: 17/22 of the target and of
+        the target incentive."""
+        self._leave(self.emp_1, date(2025, 4, 7), date(2025, 4, 11))
+        target = self._target(110_000, owner=self.rep_1, period=self.apr)
+        target.action_compute()
+        self.assertAlmostEqual(target.proration_factor, 17 / 22, places=4)
+        # 110,000 x 17 / 22 = 85,000.
+        self.assertAlmostEqual(target.target_prorated, 85_000.0, places=2)
+        self._invoices([(self.rep_1, 85_000, date(2025, 4, 20))])
+        target.action_compute()
+        self.assertAlmostEqual(target.attainment, 100.0, places=2)
+
+        plan = self._plan([{"kind": "percentage", "rate": 1}])
+        plan.assignment_ids.sudo().target_incentive = 2_200
+        statement = self._statement(plan, self.rep_1, self.apr)
+        self.assertAlmostEqual(statement.proration_factor, 17 / 22, places=4)
+        # 2,200 x 17 / 22 = 1,700.
+        self.assertEqual(statement.target_incentive_prorated, 1_700.0)
+
+    def test_hire_mid_month(self):
+        """Hired on the 11th working day of a 22-day month: 12/22."""
+        target = self._target(22_000, owner=self.rep_2, period=self.apr)
+        target.action_compute()
+        self.assertAlmostEqual(target.proration_factor, 12 / 22, places=4)
+        self.assertAlmostEqual(target.target_prorated, 12_000.0, places=2)
+
+    def test_full_month_is_one(self):
+        """No leave, no hire or departure inside the period: factor 1."""
+        target = self._target(5_000, owner=self.rep_1, period=self.apr)
+        target.action_compute()
+        self.assertEqual(target.proration_factor, 1.0)
+
+    def test_no_employee_is_explicit(self):
+        """A salesperson without employee: flagged, refused when prorating on
+        purpose, counted in full only when the company says so."""
+        target = self._target(5_000, owner=self.rep_4, period=self.apr)
+        target.action_compute()
+        self.assertTrue(target.proration_missing)
+        with self.assertRaises(UserError) as caught:
+            target.action_prorate()
+        self.assertIn("has no employee", str(caught.exception))
+        self.env.company.performance_prorate_without_employee = True
+        target.action_prorate()
+        self.assertFalse(target.proration_missing)
+        self.assertEqual(target.proration_factor, 1.0)
+
+    def test_approver_from_hr_hierarchy(self):
+        """Team leader first, then the employee's manager, then the department
+        manager; never the person themselves."""
+        self.assertEqual(
+            self.rep_1._get_performance_approver(self.env.company, self.leader_a),
+            self.leader_a,
+        )
+        self.assertEqual(
+            self.rep_3._get_performance_approver(self.env.company), self.leader_b
+        )
+        self.assertEqual(
+            self.rep_1._get_performance_approver(self.env.company),
+            self.sales_manager,
+        )
+        self.team_a.user_id = False
+        plan = self._plan([{"kind": "percentage", "rate": 1}])
+        statement = self._statement(plan, self.rep_1, self.apr)
+        self.assertEqual(statement._get_approver(), self.sales_manager)
+        statement.action_submit()
+        statement.with_user(self.sales_manager).action_approve()
+        self.assertEqual(statement.state, "approved")
+
+    def test_department_manager_reads_department(self):
+        """A department manager reads the statements of their department, and
+        not others'."""
+        plan = self._plan(
+            [{"kind": "percentage", "rate": 1}],
+            users=self.rep_1 | self.rep_4,
+        )
+        statements = plan.generate_statements(self.apr)
+        visible = self.Statement.with_user(self.sales_manager).search(
+            [("plan_id", "=", plan.id)]
+        )
+        self.assertEqual(
+            visible, statements.filtered(lambda s: s.user_id == self.rep_1)
+        )
+        other = statements.filtered(lambda s: s.user_id == self.rep_4)
+        with self.assertRaises(AccessError):
+            other.with_user(self.sales_manager).read(["amount_total"])
+
+    def test_employee_smart_buttons(self):
+        """The employee form counts and opens the person's records."""
+        self._target(1_000, owner=self.rep_1, period=self.apr)
+        self.assertEqual(self.emp_1.performance_target_count, 1)
+        action = self.emp_1.action_open_performance_targets()
+        self.assertEqual(
+            self.env[action["res_model"]].search(action["domain"]).user_id, self.rep_1
+        )

@@ -48,6 +48,55 @@ class HrEmployee(models.Model):
                 user, 0
             )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("active") is False:
+            self.filtered(
+                lambda employee: employee.departure_date and employee.user_id
+            )._performance_depart()
+        return res
+
+    def _performance_depart(self):
+        """On departure: participations end on the departure date, the draft
+        statements up to it are recomputed (credits stop that day) and sent
+        for approval, and draft statements of later periods are removed."""
+        for employee in self.sudo():
+            departure = employee.departure_date
+            user = employee.user_id
+            assignments = (
+                self.env["incentive.plan.assignment"]
+                .sudo()
+                .search(
+                    [("user_id", "=", user.id), ("plan_id.state", "=", "published")]
+                )
+            )
+            for assignment in assignments:
+                end = assignment.date_end or assignment.plan_id.date_end
+                if end > departure:
+                    assignment.date_end = max(
+                        departure,
+                        assignment.date_start or assignment.plan_id.date_start,
+                    )
+            drafts = (
+                self.env["incentive.statement"]
+                .sudo()
+                .search([("user_id", "=", user.id), ("state", "=", "draft")])
+            )
+            later = drafts.filtered(
+                lambda statement, day=departure: statement.date_from > day
+            )
+            later.unlink()
+            final = drafts - later
+            final.action_compute()
+            final._move_to(
+                "to_approve",
+                note=_(
+                    "%(employee)s left on %(date)s: statement finalised.",
+                    employee=employee.name,
+                    date=departure,
+                ),
+            )
+
     def _open_performance_records(self, model, name):
         self.ensure_one()
         return {

@@ -178,3 +178,28 @@ class TestHrLink(IncentiveCommon):
         self.assertEqual(
             self.env[action["res_model"]].search(action["domain"]).user_id, self.rep_1
         )
+
+    def test_departure_finalises_statements(self):
+        """Archiving an employee who left on 15 April: April's statement is
+        computed up to that day and sent for approval, May's is removed and
+        no later statement is made."""
+        self._invoices(
+            [
+                (self.rep_1, 1_000, date(2025, 4, 10)),
+                (self.rep_1, 9_000, date(2025, 4, 20)),
+            ]
+        )
+        plan = self._plan([{"kind": "percentage", "rate": 10}])
+        april = self._statement(plan, self.rep_1, self.apr)
+        may = self._statement(plan, self.rep_1, self.months[4])
+        self.assertEqual(april.amount_total, 1_000.0)
+        self.emp_1.write({"departure_date": date(2025, 4, 15)})
+        self.emp_1.action_archive()
+        self.assertFalse(may.exists())
+        self.assertEqual(april.state, "to_approve")
+        # Only the invoice before the departure is credited.
+        self.assertEqual(april.amount_total, 100.0)
+        assignment = plan.assignment_ids.filtered(lambda a: a.user_id == self.rep_1)
+        self.assertEqual(assignment.date_end, date(2025, 4, 15))
+        june = plan.generate_statements(self.months[5])
+        self.assertFalse(june.filtered(lambda st: st.user_id == self.rep_1))

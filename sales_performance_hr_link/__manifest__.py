@@ -15,5 +15,6 @@
         "security/ir_rules.xml",
         "views/hr_employee_views.xml",
         "views/performance_views.xml",
+        "views/assignment_views.xml",
     ],
 }

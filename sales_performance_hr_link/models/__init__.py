@@ -6,3 +6,5 @@ from . import performance_hr_mixin
 from . import performance_target
 from . import performance_scorecard
 from . import incentive_statement
+from . import performance_scorecard_template
+from . import incentive_plan_assignment

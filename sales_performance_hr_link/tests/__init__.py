@@ -1,3 +1,4 @@
 from . import test_proration
 from . import test_hr_link
 from . import test_i18n
+from . import test_assignment

@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
         "views/hr_employee_views.xml",
+        "views/hr_employee_payroll_views.xml",
         "views/performance_views.xml",
         "views/assignment_views.xml",
     ],

@@ -1,36 +1,22 @@
 from pathlib import Path
 
-import polib
-
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
-from odoo.tools.translate import TranslationModuleReader
+
+from odoo.addons.sales_performance.tests.i18n_common import ZhCnComplete
 
 MODULE = "sales_performance_incentive"
 PO_FILE = Path(__file__).parent.parent / "i18n" / "zh_CN.po"
 
 
 @tagged("post_install", "-at_install")
-class TestTranslations(TransactionCase):
-    def test_zh_cn_is_complete(self):
-        """Every translatable term of the addon has a Simplified Chinese translation."""
-        catalog = polib.pofile(str(PO_FILE))
-        translated = {
-            entry.msgid for entry in catalog if entry.msgstr and not entry.fuzzy
-        }
-        reader = TranslationModuleReader(self.env.cr, [MODULE])
-        terms = {term[4] for term in reader if term[4] and term[4].strip()}
-        missing = sorted(terms - translated)
-        self.assertFalse(
-            missing, f"{len(missing)} terms lack a zh_CN translation: {missing[:20]}"
-        )
+class TestTranslations(ZhCnComplete, TransactionCase):
+    MODULE = MODULE
+    PO_FILE = PO_FILE
 
     def test_errors_speak_the_users_language(self):
         """A refused input explains itself in the user's language."""
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(
-            [MODULE], ["zh_CN"], overwrite=True
-        )
+        self._load_zh_cn()
         plan = self.env["incentive.plan"].with_context(lang="zh_CN")
         with self.assertRaises(ValidationError) as caught:
             plan.create(

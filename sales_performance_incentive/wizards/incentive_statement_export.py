@@ -357,12 +357,21 @@ class IncentiveStatementExport(models.TransientModel):
                     rows.append((statement, component, amount))
         return rows
 
+    def _get_payroll_extra_headers(self):
+        """Columns other addons add after the currency: ``[(header, style)]``."""
+        return []
+
+    def _get_payroll_extra_values(self, statement):
+        """The values of the columns of :meth:`_get_payroll_extra_headers`."""
+        return []
+
     def _write_payroll(self, workbook, styles, statements):
         """One sheet, a row per statement and pay component, the statements of
         each salesperson together and followed by their total."""
         sheet = workbook.add_worksheet(sheet_name(_("Payroll"), set()))
-        headers = self._get_payroll_headers()
-        amount_col = len(headers) - 2
+        base_headers = self._get_payroll_headers()
+        headers = base_headers + self._get_payroll_extra_headers()
+        amount_col = len(base_headers) - 2
         for col, (header, style) in enumerate(headers):
             header_style = "header" if style == "text" else "header_number"
             sheet.write(0, col, header, styles[header_style])
@@ -390,6 +399,7 @@ class IncentiveStatementExport(models.TransientModel):
                     labels[component],
                     amount,
                     currency.name,
+                    *self._get_payroll_extra_values(statement),
                 ]
                 for col, value in enumerate(values):
                     style = headers[col][1]
@@ -411,6 +421,8 @@ class IncentiveStatementExport(models.TransientModel):
             )
         sheet.set_column(0, amount_col - 1, 20)
         sheet.set_column(amount_col, amount_col + 1, 14)
+        if len(headers) > len(base_headers):
+            sheet.set_column(len(base_headers), len(headers) - 1, 20)
         sheet.set_row(0, 30)
         sheet.freeze_panes(1, 1)
 

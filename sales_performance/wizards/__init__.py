@@ -1,3 +1,4 @@
+from . import performance_xlsx_export
 from . import performance_period_generate
 from . import performance_target_allocate
 from . import performance_scorecard_reason

@@ -1,8 +1,4 @@
-import base64
-import io
 import re
-
-import xlsxwriter
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
@@ -53,6 +49,7 @@ def sheet_name(name, used, fallback="Sheet"):
 class PerformanceScorecardExport(models.TransientModel):
     _name = "performance.scorecard.export"
     _description = "Export Scorecards to XLSX"
+    _inherit = ["performance.xlsx.export"]
 
     scorecard_ids = fields.Many2many(
         "performance.scorecard",
@@ -90,31 +87,15 @@ class PerformanceScorecardExport(models.TransientModel):
     def action_export(self):
         self.ensure_one()
         scorecards = self._get_scorecards()
-        output = io.BytesIO()
-        # Names and comments are data: never let "=..." or "http..." turn into
-        # a formula or a link.
-        workbook = xlsxwriter.Workbook(
-            output,
-            {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
-        )
-        styles = self._get_styles(workbook)
-        if self.layout == "detail":
-            self._write_details(workbook, styles, scorecards)
-        else:
-            self._write_summary(workbook, styles, scorecards)
-        workbook.close()
-        self.write(
-            {
-                "file": base64.b64encode(output.getvalue()),
-                "filename": self._get_filename(scorecards),
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/?model={self._name}&id={self.id}"
-            "&field=file&filename_field=filename&download=true",
-            "target": "self",
-        }
+
+        def write(workbook):
+            styles = self._get_styles(workbook)
+            if self.layout == "detail":
+                self._write_details(workbook, styles, scorecards)
+            else:
+                self._write_summary(workbook, styles, scorecards)
+
+        return self._export_xlsx(write, self._get_filename(scorecards))
 
     # ------------------------------------------------------------
     # Workbook
@@ -152,21 +133,6 @@ class PerformanceScorecardExport(models.TransientModel):
             "total": workbook.add_format(total),
             "total_score": workbook.add_format({**total, "num_format": "0.00"}),
         }
-
-    def _get_header(self, record, field_name):
-        """The field's label in the user's language, as the views show it."""
-        return record._fields[field_name]._description_string(self.env)
-
-    def _get_value(self, record, field_name):
-        field = record._fields[field_name]
-        value = record[field_name]
-        if field.type == "many2one":
-            return value.display_name or ""
-        if field.type == "selection":
-            return dict(field._description_selection(self.env)).get(value, "")
-        if field.type in ("float", "integer", "monetary"):
-            return value
-        return value or ""
 
     def _write_summary(self, workbook, styles, scorecards):
         """One sheet, a row per scorecard and a column per KPI with its score."""

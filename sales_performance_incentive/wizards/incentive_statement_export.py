@@ -1,8 +1,4 @@
-import base64
-import io
 from collections import defaultdict
-
-import xlsxwriter
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -43,6 +39,7 @@ COMPONENTS = [
 class IncentiveStatementExport(models.TransientModel):
     _name = "incentive.statement.export"
     _description = "Export Statements to XLSX"
+    _inherit = ["performance.xlsx.export"]
 
     mode = fields.Selection(
         [("statements", "Statements"), ("payroll", "Payroll")],
@@ -103,31 +100,15 @@ class IncentiveStatementExport(models.TransientModel):
             statements = self._get_payroll_statements()
         else:
             statements = self._get_statements()
-        output = io.BytesIO()
-        # Names and explanations are data: never let "=..." or "http..." turn
-        # into a formula or a link.
-        workbook = xlsxwriter.Workbook(
-            output,
-            {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
-        )
-        styles = self._get_styles(workbook, statements.currency_id)
-        if self.mode == "payroll":
-            self._write_payroll(workbook, styles, statements)
-        else:
-            self._write_statements(workbook, styles, statements)
-        workbook.close()
-        self.write(
-            {
-                "file": base64.b64encode(output.getvalue()),
-                "filename": self._get_filename(statements),
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/?model={self._name}&id={self.id}"
-            "&field=file&filename_field=filename&download=true",
-            "target": "self",
-        }
+
+        def write(workbook):
+            styles = self._get_styles(workbook, statements.currency_id)
+            if self.mode == "payroll":
+                self._write_payroll(workbook, styles, statements)
+            else:
+                self._write_statements(workbook, styles, statements)
+
+        return self._export_xlsx(write, self._get_filename(statements))
 
     # ------------------------------------------------------------
     # Statements to export
@@ -239,21 +220,6 @@ class IncentiveStatementExport(models.TransientModel):
         if style == "money":
             return styles["money", currency]
         return styles[style]
-
-    def _get_header(self, records, field_name):
-        """The field's label in the user's language, as the views show it."""
-        return records._fields[field_name]._description_string(self.env)
-
-    def _get_value(self, record, field_name):
-        field = record._fields[field_name]
-        value = record[field_name]
-        if field.type == "many2one":
-            return value.display_name or ""
-        if field.type == "selection":
-            return dict(field._description_selection(self.env)).get(value, "")
-        if field.type in ("float", "integer", "monetary"):
-            return value
-        return value or ""
 
     # Statements, for the salesperson
 

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 
@@ -68,23 +68,7 @@ class PerformanceInvoiceReport(models.Model):
                 (
                     SELECT CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END
                            * COALESCE(SUM(part.amount), 0)
-                      FROM account_move_line line
-                      JOIN account_partial_reconcile part
-                        ON line.id IN (part.debit_move_id, part.credit_move_id)
-                      JOIN account_move_line counterpart
-                        ON counterpart.id = CASE
-                               WHEN part.debit_move_id = line.id
-                               THEN part.credit_move_id
-                               ELSE part.debit_move_id
-                           END
-                      JOIN account_move paying ON paying.id = counterpart.move_id
-                      JOIN account_journal journal ON journal.id = paying.journal_id
-                     WHERE line.move_id = move.id
-                       AND line.display_type = 'payment_term'
-                       AND (
-                           paying.origin_payment_id IS NOT NULL
-                           OR journal.type IN ('bank', 'cash')
-                       )
+                    %s
                 ) AS amount_paid,
                 move.amount_residual_signed AS amount_residual,
                 move.move_type = 'out_invoice' AND NOT EXISTS (
@@ -97,7 +81,36 @@ class PerformanceInvoiceReport(models.Model):
                        AND (earlier.invoice_date, earlier.id)
                            < (move.invoice_date, move.id)
                 ) AS is_new_customer
+            """,
+            self._payment_parts_from("move"),
+        )
+
+    @api.model
+    def _payment_parts_from(self, move):
+        """FROM and WHERE of the partial reconciliations that settle the move
+        aliased ``move`` by a payment (a bank, cash or payment entry; not a
+        credit note): ``part.amount`` in company currency, ``part.max_date``."""
+        return SQL(
             """
+              FROM account_move_line term
+              JOIN account_partial_reconcile part
+                ON term.id IN (part.debit_move_id, part.credit_move_id)
+              JOIN account_move_line counterpart
+                ON counterpart.id = CASE
+                       WHEN part.debit_move_id = term.id
+                       THEN part.credit_move_id
+                       ELSE part.debit_move_id
+                   END
+              JOIN account_move paying ON paying.id = counterpart.move_id
+              JOIN account_journal journal ON journal.id = paying.journal_id
+             WHERE term.move_id = %s.id
+               AND term.display_type = 'payment_term'
+               AND (
+                   paying.origin_payment_id IS NOT NULL
+                   OR journal.type IN ('bank', 'cash')
+               )
+            """,
+            SQL.identifier(move),
         )
 
     def _from(self):

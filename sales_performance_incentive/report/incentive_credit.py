@@ -85,26 +85,11 @@ class IncentiveCredit(models.Model):
                 """
                 JOIN LATERAL (
                     SELECT part.max_date AS date, SUM(part.amount) AS amount
-                      FROM account_move_line term
-                      JOIN account_partial_reconcile part
-                        ON term.id IN (part.debit_move_id, part.credit_move_id)
-                      JOIN account_move_line counterpart
-                        ON counterpart.id = CASE
-                               WHEN part.debit_move_id = term.id
-                               THEN part.credit_move_id
-                               ELSE part.debit_move_id
-                           END
-                      JOIN account_move paying ON paying.id = counterpart.move_id
-                      JOIN account_journal journal ON journal.id = paying.journal_id
-                     WHERE term.move_id = move.id
-                       AND term.display_type = 'payment_term'
-                       AND (
-                           paying.origin_payment_id IS NOT NULL
-                           OR journal.type IN ('bank', 'cash')
-                       )
+                    %s
                      GROUP BY part.max_date
                 ) paid ON TRUE
-                """
+                """,
+                self.env["performance.invoice.report"]._payment_parts_from("move"),
             )
         share = SQL("COALESCE(split.percentage, 100.0) / 100.0")
         sign = SQL("CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END")

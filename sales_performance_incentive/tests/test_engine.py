@@ -361,12 +361,18 @@ class TestEngine(IncentiveCommon):
         large = self._plan(
             rules, users=self.rep_1 | self.rep_2 | self.rep_3 | self.rep_4, name="Large"
         )
-        # Warm the registry caches and refresh every target once first, so that
-        # both measures write the same columns.
+        # Warm the registry caches and refresh every target once first, at a
+        # frozen clock, so that both measures write the same columns (the
+        # refresh stamps targets and statements with the time).
         reps = self.rep_1 | self.rep_2 | self.rep_3 | self.rep_4
-        self._plan(rules, users=reps, name="Warm-up").generate_statements(self.jan)
-        queries_large = self._count_queries(lambda: large.generate_statements(self.jan))
-        queries_small = self._count_queries(lambda: small.generate_statements(self.jan))
+        with freeze_time("2025-06-02 10:00:00"):
+            self._plan(rules, users=reps, name="Warm-up").generate_statements(self.jan)
+            queries_large = self._count_queries(
+                lambda: large.generate_statements(self.jan)
+            )
+            queries_small = self._count_queries(
+                lambda: small.generate_statements(self.jan)
+            )
         self.assertEqual(queries_small, queries_large)
         # 5,000 x 5 % + 5,000 x 1 % (50 % of target) + bonus 100 = 400 each.
         self.assertEqual(large.statement_ids.mapped("amount_total"), [400.0] * 4)

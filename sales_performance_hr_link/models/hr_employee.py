@@ -59,7 +59,9 @@ class HrEmployee(models.Model):
     def _performance_depart(self):
         """On departure: participations end on the departure date, the draft
         statements up to it are recomputed (credits stop that day) and sent
-        for approval, and draft statements of later periods are removed."""
+        for approval, and draft statements of later periods are removed.
+        Credit notes dated later, of invoices credited before, still claw
+        back inside the plan's window (see ``incentive.plan.assignment``)."""
         for employee in self.sudo():
             departure = employee.departure_date
             user = employee.user_id
@@ -73,9 +75,15 @@ class HrEmployee(models.Model):
             for assignment in assignments:
                 end = assignment.date_end or assignment.plan_id.date_end
                 if end > departure:
-                    assignment.date_end = max(
-                        departure,
-                        assignment.date_start or assignment.plan_id.date_start,
+                    assignment.write(
+                        {
+                            "date_end": max(
+                                departure,
+                                assignment.date_start or assignment.plan_id.date_start,
+                            ),
+                            # Later credit notes of their invoices still claw back.
+                            "left_date": departure,
+                        }
                     )
             drafts = (
                 self.env["incentive.statement"]

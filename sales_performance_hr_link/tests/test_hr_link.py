@@ -203,3 +203,76 @@ class TestHrLink(IncentiveCommon):
         self.assertEqual(assignment.date_end, date(2025, 4, 15))
         june = plan.generate_statements(self.months[5])
         self.assertFalse(june.filtered(lambda st: st.user_id == self.rep_1))
+
+    def _refund(self, invoice, amount, refund_date):
+        refund = self._invoices(
+            [(self.rep_1, amount, refund_date, self.customers[0], "out_refund")],
+            post=False,
+        )
+        refund.reversed_entry_id = invoice
+        refund.action_post()
+        return refund
+
+    def test_clawback_after_departure(self):
+        """rep_1 leaves on 15 April. Credit notes dated later still claw back
+        inside the plan's 60-day window, from the statement of the invoice's
+        period, in a closing statement; nothing else is paid after leaving.
+
+        Tiers (marginal): 5 % up to 10,000, 10 % above.
+        April: invoice of 20,000 on 10 April: 10,000 x 5 % + 10,000 x 10 % = 1,500.
+        Credit note of 12,000 on 20 May (40 days): April's base becomes 8,000,
+        8,000 x 5 % = 400, so 1,100 is clawed back in May.
+        Credit note of 1,000 on 20 June for an invoice of 5 March (107 days):
+        outside the window, nothing."""
+        march_invoice, april_invoice = self._invoices(
+            [
+                (self.rep_1, 5_000, date(2025, 3, 5)),
+                (self.rep_1, 20_000, date(2025, 4, 10)),
+            ]
+        )
+        plan = self._plan(
+            [
+                {
+                    "kind": "tiered",
+                    "tier_basis": "amount",
+                    "tiers": [(0, 10_000, 5), (10_000, None, 10)],
+                }
+            ],
+            clawback_days=60,
+        )
+        april = self._statement(plan, self.rep_1, self.apr)
+        self.assertEqual(april.amount_total, 1_500.0)
+        self.emp_1.write({"departure_date": date(2025, 4, 15)})
+        self.emp_1.action_archive()
+        assignment = plan.assignment_ids.filtered(lambda a: a.user_id == self.rep_1)
+        self.assertEqual(assignment.left_date, date(2025, 4, 15))
+        self.assertEqual(april.state, "to_approve")
+        self.assertEqual(april.amount_total, 1_500.0)
+
+        may, june = self.months[4], self.months[5]
+        self._refund(april_invoice, 12_000, date(2025, 5, 20))
+        self._refund(march_invoice, 1_000, date(2025, 6, 20))
+        # April is not approved yet: nothing to correct, no closing statement.
+        self.assertFalse(
+            plan.generate_statements(may).filtered(lambda st: st.user_id == self.rep_1)
+        )
+        april.with_user(self.leader_a).action_approve()
+        self.assertEqual(april.state, "approved")
+
+        closing = plan.generate_statements(may).filtered(
+            lambda st: st.user_id == self.rep_1
+        )
+        self.assertEqual(closing.state, "draft")
+        self.assertEqual(closing.line_ids.mapped("kind"), ["correction"])
+        self.assertEqual(closing.line_ids.origin_statement_id, april)
+        self.assertEqual(closing.amount_total, -1_100.0)
+        # The approved statement is left as it was.
+        self.assertEqual(april.amount_total, 1_500.0)
+        closing.action_compute()
+        self.assertEqual(closing.amount_total, -1_100.0)
+        # June: the late credit note is outside the window and May's clawback
+        # is not booked twice.
+        self.assertFalse(
+            plan.generate_statements(june).filtered(lambda st: st.user_id == self.rep_1)
+        )
+        self.assertEqual(closing.amount_total, -1_100.0)

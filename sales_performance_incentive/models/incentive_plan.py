@@ -332,11 +332,71 @@ class IncentivePlan(models.Model):
                         "company_id": plan.company_id.id,
                     }
                 )
-        statements = existing | Statement.with_context(
+            # Those who left before the period get a closing statement while
+            # credit notes of their invoices may still claw back.
+            left = plan.assignment_ids._left_before(period).filtered(
+                lambda a, p=plan: (p.id, a.user_id.id) not in keys
+            )
+            owing = plan._get_late_refund_users(period, left)
+            for assignment in left.filtered(lambda a, o=owing: a.user_id.id in o):
+                keys.add((plan.id, assignment.user_id.id))
+                vals_list.append(
+                    {
+                        "plan_id": plan.id,
+                        "assignment_id": assignment.id,
+                        "user_id": assignment.user_id.id,
+                        "period_id": period.id,
+                        "company_id": plan.company_id.id,
+                    }
+                )
+        created = Statement.with_context(
             mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
         ).create(vals_list)
+        statements = existing | created
         statements.action_compute()
-        return statements.with_env(self.env)
+        # A closing statement with nothing to claw back yet (the statement to
+        # correct is not approved, or the rules ignore the products) is not
+        # kept: a later generation makes it again.
+        empty = created.filtered(
+            lambda st: st.assignment_id._left_before(period) and not st.line_ids
+        )
+        empty.unlink()
+        return (statements - empty).with_env(self.env)
+
+    def _get_late_refund_users(self, period, assignments):
+        """Ids of the users of ``assignments`` (who left the company) credited
+        with a credit note dated after they left and up to the end of
+        ``period``, of an invoice dated while they took part, inside the
+        plan's clawback window: one grouped query."""
+        self.ensure_one()
+        assignments = assignments.filtered("user_id")
+        if not assignments:
+            return set()
+        query = SQL(
+            """
+            SELECT DISTINCT window_.user_id
+              FROM (%(credits)s) credit
+              JOIN unnest(%(users)s::int[], %(starts)s::date[], %(lefts)s::date[])
+                   AS window_(user_id, date_from, left_date)
+                ON window_.user_id = credit.user_id
+             WHERE credit.company_id = %(company)s
+               AND credit.is_refund
+               AND credit.date > window_.left_date
+               AND credit.date <= %(period_end)s
+               AND credit.origin_date BETWEEN window_.date_from AND window_.left_date
+               AND %(window)s
+            """,
+            credits=self.env["incentive.credit"]._credit_query(self.earn_on),
+            users=[a.user_id.id for a in assignments],
+            starts=[a.date_start or self.date_start for a in assignments],
+            lefts=[a.left_date for a in assignments],
+            company=self.company_id.id,
+            period_end=period.date_end,
+            window=SQL("credit.date - credit.origin_date <= %s", self.clawback_days)
+            if self.clawback_days
+            else SQL("TRUE"),
+        )
+        return {user_id for (user_id,) in self.env.execute_query(query)}
 
     # ------------------------------------------------------------
     # Engine
@@ -452,6 +512,7 @@ class IncentivePlan(models.Model):
                 "date_from": max(start, period.date_start),
                 "date_to": min(end, period.date_end),
                 "cumulative_from": start,
+                "left_date": assignment and assignment.left_date or None,
             }
         return windows
 
@@ -759,6 +820,25 @@ class IncentivePlanRule(models.Model):
             )
         return SQL(" AND ").join(clauses)
 
+    @api.model
+    def _get_credit_date_sql(self):
+        """The day a credit row counts on, as SQL on the aliases ``credit``
+        and ``window_``: its own date, except for a credit note dated after
+        the participant left, of an invoice credited before: that one counts
+        on the invoice's date, so the period that paid the invoice gives the
+        commission back (the clawback window is one of the rule filters)."""
+        return SQL(
+            """
+            CASE WHEN window_.left_date IS NOT NULL
+                      AND credit.is_refund
+                      AND credit.date > window_.left_date
+                      AND credit.origin_date <= window_.left_date
+                 THEN credit.origin_date
+                 ELSE credit.date
+            END
+            """
+        )
+
     def _get_bases(self, windows, extra):
         """``{user_id: {"amount", "margin", "quantity"}}`` credited under this
         rule inside each user's window, from one grouped query."""
@@ -774,11 +854,11 @@ class IncentivePlanRule(models.Model):
                 date_from = max(filter(None, [date_from, self.date_from]))
                 date_to = min(filter(None, [date_to, self.date_to]))
             if date_from <= date_to:
-                rows.append((user_id, date_from, date_to))
+                rows.append((user_id, date_from, date_to, window.get("left_date")))
         bases = defaultdict(lambda: {"amount": 0.0, "margin": 0.0, "quantity": 0.0})
         if not rows:
             return bases
-        users, starts, ends = zip(*rows, strict=True)
+        users, starts, ends, lefts = zip(*rows, strict=True)
         if self.kind == "team_override":
             # The leader is credited with the base of the teams they lead.
             owner = SQL("team.user_id")
@@ -792,10 +872,12 @@ class IncentivePlanRule(models.Model):
                    SUM(credit.quantity)
               FROM (%(credits)s) credit
               %(join)s
-              JOIN unnest(%(users)s::int[], %(starts)s::date[], %(ends)s::date[])
-                   AS window_(user_id, date_from, date_to)
+              JOIN unnest(
+                       %(users)s::int[], %(starts)s::date[], %(ends)s::date[],
+                       %(lefts)s::date[]
+                   ) AS window_(user_id, date_from, date_to, left_date)
                 ON window_.user_id = %(owner)s
-               AND credit.date BETWEEN window_.date_from AND window_.date_to
+               AND %(credit_date)s BETWEEN window_.date_from AND window_.date_to
              WHERE credit.company_id = %(company)s
                AND %(filters)s
              GROUP BY window_.user_id
@@ -805,6 +887,8 @@ class IncentivePlanRule(models.Model):
             users=list(users),
             starts=list(starts),
             ends=list(ends),
+            lefts=list(lefts),
+            credit_date=self._get_credit_date_sql(),
             owner=owner,
             company=plan.company_id.id,
             filters=self._get_credit_domain_sql(),

@@ -37,6 +37,16 @@ class IncentivePlanAssignment(models.Model):
     target_incentive = fields.Monetary(
         tracking=True, help="Pay expected at 100 % of target, for the plan's duration."
     )
+    left_date = fields.Date(
+        string="Left On",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The participant left the company on this day. A credit note dated "
+        "after it, of an invoice credited before it and inside the plan's "
+        "clawback window, is clawed back from the statement of the invoice's "
+        "period, in a closing statement of the credit note's period.",
+    )
     accepted_date = fields.Datetime(readonly=True, copy=False, tracking=True)
     accepted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     state = fields.Selection(
@@ -202,6 +212,18 @@ class IncentivePlanAssignment(models.Model):
                 a.user_id
                 and (a.date_start or a.plan_id.date_start) <= period.date_end
                 and (a.date_end or a.plan_id.date_end) >= period.date_start
+            )
+        )
+
+    def _left_before(self, period):
+        """The salesperson lines that left the company before ``period``
+        starts and may still owe clawbacks in it."""
+        return self.filtered(
+            lambda a: (
+                a.user_id
+                and a.left_date
+                and a.left_date < period.date_start
+                and (a.date_start or a.plan_id.date_start) <= a.left_date
             )
         )
 

@@ -197,14 +197,20 @@ class IncentiveStatement(models.Model):
         Line = self.env["incentive.statement.line"].sudo()
         for (plan, period), batch in groups.items():
             batch._refresh_targets()
-            payouts = plan._get_payouts(period, batch.user_id)
+            # Who left before the period earns nothing in it: their closing
+            # statement only carries the clawbacks (corrections).
+            closing = batch.filtered(
+                lambda st, p=period: st.assignment_id._left_before(p)
+            )
+            earning = batch - closing
+            payouts = plan._get_payouts(period, earning.user_id) if earning else {}
             corrections = batch._get_corrections()
             batch.line_ids.filtered(
                 lambda line: line.kind in COMPUTED_KINDS
             ).with_context(incentive_engine=True).unlink()
             vals_list = []
             for statement in batch:
-                for vals in payouts[statement.user_id.id] + corrections.get(
+                for vals in payouts.get(statement.user_id.id, []) + corrections.get(
                     statement.id, []
                 ):
                     vals_list.append({**vals, "statement_id": statement.id})

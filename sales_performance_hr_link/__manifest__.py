@@ -18,4 +18,5 @@
         "views/performance_views.xml",
         "views/assignment_views.xml",
     ],
+    "demo": ["demo/hr_link_demo.xml"],
 }

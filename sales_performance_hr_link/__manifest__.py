@@ -17,6 +17,9 @@
         "views/hr_employee_payroll_views.xml",
         "views/performance_views.xml",
         "views/assignment_views.xml",
+        "wizards/performance_calibration_views.xml",
+        "report/performance_department_calibration_report_views.xml",
+        "views/menus.xml",
     ],
     "demo": ["demo/hr_link_demo.xml"],
 }

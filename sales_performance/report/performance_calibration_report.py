@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 
@@ -35,13 +35,21 @@ class PerformanceCalibrationReport(models.Model):
 
     @property
     def _table_query(self):
+        return self._calibration_query("team_id")
+
+    @api.model
+    def _calibration_query(self, column):
+        """Rows of the rating distribution by period, template and the
+        scorecard column ``column`` (a team, a department...), one per band
+        of the template, empty bands included; the column keeps its name."""
+        group = SQL.identifier(column)
         return SQL(
             """
             WITH grid AS (
-                SELECT DISTINCT period_id, template_id, team_id, company_id
+                SELECT DISTINCT period_id, template_id, %(group)s, company_id
                   FROM performance_scorecard
             ), counts AS (
-                SELECT grid.period_id, grid.template_id, grid.team_id,
+                SELECT grid.period_id, grid.template_id, grid.%(group)s,
                        grid.company_id, band.id AS band_id, band.name AS rating,
                        band.min_score, COALESCE(band.guideline_pct, 0) AS guideline_pct,
                        COUNT(card.id) AS scorecard_count
@@ -51,27 +59,28 @@ class PerformanceCalibrationReport(models.Model):
              LEFT JOIN performance_scorecard card
                     ON card.period_id = grid.period_id
                    AND card.template_id = grid.template_id
-                   AND card.team_id IS NOT DISTINCT FROM grid.team_id
+                   AND card.%(group)s IS NOT DISTINCT FROM grid.%(group)s
                    AND card.rating = band.name
-              GROUP BY grid.period_id, grid.template_id, grid.team_id,
+              GROUP BY grid.period_id, grid.template_id, grid.%(group)s,
                        grid.company_id, band.id
             )
             SELECT ROW_NUMBER() OVER (
-                       ORDER BY period_id, template_id, team_id, band_id
+                       ORDER BY period_id, template_id, %(group)s, band_id
                    ) AS id,
                    counts.*,
                    COALESCE(
                        100.0 * scorecard_count / NULLIF(SUM(scorecard_count) OVER (
-                           PARTITION BY period_id, template_id, team_id
+                           PARTITION BY period_id, template_id, %(group)s
                        ), 0),
                        0
                    ) AS share_pct,
                    COALESCE(
                        100.0 * scorecard_count / NULLIF(SUM(scorecard_count) OVER (
-                           PARTITION BY period_id, template_id, team_id
+                           PARTITION BY period_id, template_id, %(group)s
                        ), 0),
                        0
                    ) - guideline_pct AS gap_pct
               FROM counts
-            """
+            """,
+            group=group,
         )

@@ -1,11 +1,14 @@
 from collections import defaultdict
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from pytz import timezone
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 
 from ..tools import proration
+
+# Scorecards shown on the employee's performance tab.
+RECENT_SCORECARDS = 12
 
 
 class HrEmployee(models.Model):
@@ -18,11 +21,33 @@ class HrEmployee(models.Model):
         help="First day of employment: targets and target incentives of the "
         "period of hire are prorated from this day.",
     )
+    # Development
+    performance_top_streak = fields.Integer(
+        string="Top Ratings in a Row",
+        readonly=True,
+        groups="hr.group_hr_user,sales_performance.group_performance_hr",
+        help="Consecutive periods, up to the last approved scorecard, rated in "
+        "the top rating of their template.",
+    )
+    performance_promotion_ready = fields.Boolean(
+        string="Ready for Promotion",
+        readonly=True,
+        tracking=True,
+        groups="hr.group_hr_user,sales_performance.group_performance_hr",
+        help="Rated in the top rating for as many consecutive periods as the "
+        "company asks (Sales Performance settings).",
+    )
+    performance_scorecard_recent_ids = fields.One2many(
+        "performance.scorecard",
+        compute="_compute_performance_scorecard_recent_ids",
+        string="Last Scorecards",
+    )
     performance_target_count = fields.Integer(compute="_compute_performance_counts")
     performance_scorecard_count = fields.Integer(compute="_compute_performance_counts")
     performance_statement_count = fields.Integer(compute="_compute_performance_counts")
 
     @api.depends("user_id")
+    @api.depends_context("uid")
     def _compute_performance_counts(self):
         users = self.user_id
         counts = {}
@@ -47,6 +72,25 @@ class HrEmployee(models.Model):
             employee.performance_statement_count = counts["incentive.statement"].get(
                 user, 0
             )
+
+    # Per reader: the record rules decide which scorecards are listed.
+    @api.depends("user_id")
+    @api.depends_context("uid")
+    def _compute_performance_scorecard_recent_ids(self):
+        """The scorecards of the last periods the reader may see: one search
+        for all the employees, the latest 12 per employee."""
+        cards = self.env["performance.scorecard"].search(
+            [("user_id", "in", self.user_id.ids)], order="id desc"
+        )
+        by_user = defaultdict(list)
+        for card in cards.sorted(
+            lambda card: (card.period_id.date_start, card.id), reverse=True
+        ):
+            by_user[card.user_id.id].append(card.id)
+        for employee in self:
+            employee.performance_scorecard_recent_ids = [
+                Command.set(by_user[employee.user_id.id][:RECENT_SCORECARDS])
+            ]
 
     def write(self, vals):
         res = super().write(vals)
@@ -104,6 +148,91 @@ class HrEmployee(models.Model):
                     date=departure,
                 ),
             )
+
+    def _update_performance_promotion(self):
+        """Count the consecutive periods, up to the last approved one, whose
+        approved scorecards all carry the top rating of their template, and
+        flag readiness for promotion at the company's number. Newly ready
+        employees get a note and an activity for their manager. Batch: one
+        search of scorecards for all the employees."""
+        # sudo: readiness is derived from approved ratings whoever approves.
+        employees = self.sudo().filtered("user_id")
+        if not employees:
+            return
+        cards = (
+            self.env["performance.scorecard"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "in", employees.user_id.ids),
+                    ("state", "in", ("approved", "appeal")),
+                ]
+            )
+        )
+        tops = {
+            template: template.band_ids.sorted("min_score")[-1:].name
+            for template in cards.template_id
+        }
+        # (user, company) -> period type -> {period: all its cards on top}
+        periods = defaultdict(lambda: defaultdict(dict))
+        for card in cards:
+            by_period = periods[card.user_id.id, card.company_id.id][
+                card.period_id.period_type
+            ]
+            top = bool(card.rating) and card.rating == tops[card.template_id]
+            by_period[card.period_id] = by_period.get(card.period_id, True) and top
+        ready = employees.browse()
+        for employee in employees:
+            key = (employee.user_id.id, employee.company_id.id)
+            streak = max(
+                [_top_streak(by_period) for by_period in periods[key].values()],
+                default=0,
+            )
+            needed = employee.company_id.performance_promotion_periods
+            is_ready = bool(needed) and streak >= needed
+            if is_ready and not employee.performance_promotion_ready:
+                ready |= employee
+            if (
+                employee.performance_top_streak != streak
+                or employee.performance_promotion_ready != is_ready
+            ):
+                employee.write(
+                    {
+                        "performance_top_streak": streak,
+                        "performance_promotion_ready": is_ready,
+                    }
+                )
+        ready._notify_performance_promotion()
+
+    def _notify_performance_promotion(self):
+        model_id = self.env["ir.model"]._get_id("hr.employee")
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        vals_list = []
+        for employee in self:
+            message = _(
+                "%(employee)s was rated in the top rating %(count)s periods in a "
+                "row: ready for promotion.",
+                employee=employee.name,
+                count=employee.performance_top_streak,
+            )
+            employee.message_post(body=message, subtype_xmlid="mail.mt_note")
+            manager = (
+                employee.parent_id.user_id or employee.department_id.manager_id.user_id
+            )
+            if manager and manager != employee.user_id:
+                vals_list.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": employee.id,
+                        "activity_type_id": activity_type.id,
+                        "automated": True,
+                        "summary": _("Promotion readiness"),
+                        "note": message,
+                        "user_id": manager.id,
+                        "date_deadline": activity_type._get_date_deadline(),
+                    }
+                )
+        self.env["mail.activity"].sudo().create(vals_list)
 
     def _open_performance_records(self, model, name):
         self.ensure_one()
@@ -175,6 +304,21 @@ class HrEmployee(models.Model):
                 departure_date=employee.departure_date or None,
             )
         return result
+
+
+def _top_streak(by_period):
+    """Consecutive periods on top, from the latest one back: ``by_period``
+    maps periods to whether they were on top."""
+    count, previous = 0, None
+    for period in sorted(by_period, key=lambda period: period.date_start, reverse=True):
+        consecutive = previous is None or (
+            period.date_end + timedelta(days=1) == previous.date_start
+        )
+        if not (by_period[period] and consecutive):
+            break
+        count += 1
+        previous = period
+    return count
 
 
 def _hours_by_day(intervals):

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import _, fields, models
 
 
 class PerformanceScorecard(models.Model):
@@ -12,3 +12,65 @@ class PerformanceScorecard(models.Model):
         return self.user_id._get_performance_approver(
             self.company_id, team_leader=super()._get_manager()
         )
+
+    def _move_to(self, state, note=None):
+        super()._move_to(state, note=note)
+        if state == "approved":
+            self._schedule_trainings()
+        # Approving, reopening or resolving an appeal changes the approved
+        # ratings the promotion readiness counts.
+        self.employee_id._update_performance_promotion()
+
+    def _schedule_trainings(self):
+        """For each KPI of these approved scorecards scoring below the
+        training threshold of its template line: the recommended training, as
+        an activity of the salesperson on the scorecard. Once per line."""
+        lines = self.line_ids.filtered(
+            lambda line: (
+                not line.training_scheduled
+                and line.template_line_id.training_threshold
+                and line.score < line.template_line_id.training_threshold
+                and line.scorecard_id.user_id.active
+            )
+        )
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        for line in lines:
+            template_line = line.template_line_id
+            activity_type = template_line.training_activity_type_id or todo
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": line.scorecard_id.id,
+                    "activity_type_id": activity_type.id,
+                    "automated": True,
+                    "summary": _(
+                        "Training: %(action)s", action=template_line.training_action
+                    ),
+                    "note": _(
+                        "%(kpi)s scored %(score)s in %(period)s, below %(threshold)s: "
+                        "%(action)s.",
+                        kpi=line.kpi_id.name,
+                        score=round(line.score, 1),
+                        period=line.scorecard_id.period_id.name,
+                        threshold=template_line.training_threshold,
+                        action=template_line.training_action,
+                    ),
+                    "user_id": line.scorecard_id.user_id.id,
+                    "date_deadline": activity_type._get_date_deadline(),
+                }
+            )
+        # sudo: the approver schedules on the salesperson's to-do list.
+        self.env["mail.activity"].sudo().create(vals_list)
+        lines.sudo().training_scheduled = True
+
+
+class PerformanceScorecardLine(models.Model):
+    _inherit = "performance.scorecard.line"
+
+    training_scheduled = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The recommended training of this KPI was scheduled for the salesperson.",
+    )

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
 
@@ -52,3 +53,44 @@ class PerformanceScorecardTemplate(models.Model):
                 expression.OR(origins),
             ]
         )
+
+
+class PerformanceScorecardTemplateLine(models.Model):
+    _inherit = "performance.scorecard.template.line"
+
+    # Development
+    training_threshold = fields.Float(
+        string="Training Below Score",
+        help="When the KPI scores below this in an approved scorecard, the "
+        "recommended training is scheduled as an activity for the employee. "
+        "0: never.",
+    )
+    training_action = fields.Char(
+        string="Recommended Training",
+        translate=True,
+        help="What the employee should do, e.g. 'Negotiation workshop'.",
+    )
+    training_activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        string="Training Activity",
+        domain="[('res_model', 'in', (False, 'performance.scorecard'))]",
+        help="Type of the activity scheduled; a to-do when empty.",
+    )
+
+    @api.constrains("training_threshold", "training_action")
+    def _check_training(self):
+        for line in self:
+            if line.training_threshold < 0:
+                raise ValidationError(
+                    _(
+                        "The training threshold of %(kpi)s cannot be negative.",
+                        kpi=line.kpi_id.name,
+                    )
+                )
+            if line.training_threshold and not line.training_action:
+                raise ValidationError(
+                    _(
+                        "Say which training %(kpi)s recommends below its threshold.",
+                        kpi=line.kpi_id.name,
+                    )
+                )

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -9,3 +10,17 @@ class ResCompany(models.Model):
         help="Targets of salespeople who have no employee are not prorated "
         "(factor 1) instead of being flagged.",
     )
+    performance_promotion_periods = fields.Integer(
+        string="Top Ratings Before Promotion Readiness",
+        default=3,
+        help="Consecutive periods in the top rating that flag an employee as "
+        "ready for promotion. 0: never.",
+    )
+
+    @api.constrains("performance_promotion_periods")
+    def _check_performance_promotion_periods(self):
+        for company in self:
+            if company.performance_promotion_periods < 0:
+                raise ValidationError(
+                    _("The number of top ratings before promotion cannot be negative.")
+                )

@@ -7,3 +7,6 @@ class ResConfigSettings(models.TransientModel):
     performance_prorate_without_employee = fields.Boolean(
         related="company_id.performance_prorate_without_employee", readonly=False
     )
+    performance_promotion_periods = fields.Integer(
+        related="company_id.performance_promotion_periods", readonly=False
+    )

@@ -1,1 +1,2 @@
 from . import incentive_statement_export
+from . import performance_calibration

@@ -33,6 +33,10 @@ MATRIX = {
     "performance.anomaly.close": ("", "rwcu", "rwcu", "rwcu", "", "", ""),
     "performance.anomaly.rule": ("", "r", "r", "rwcu", "", "", ""),
     "performance.calibration.report": ("", "r", "r", "r", "", "", ""),
+    # HR link (installed in the suite's test database)
+    "performance.calibration": ("", "", "rwcu", "rwcu", "", "", ""),
+    "performance.calibration.line": ("", "", "rwcu", "rwcu", "", "", ""),
+    "performance.department.calibration.report": ("", "", "r", "r", "", "", ""),
     "performance.invoice.report": ("r", "r", "r", "r", "r", "", ""),
     "performance.kpi": ("r", "r", "r", "rwcu", "r", "", ""),
     "performance.period": ("r", "r", "r", "rwcu", "r", "", ""),

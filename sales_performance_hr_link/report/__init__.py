@@ -1,0 +1,1 @@
+from . import performance_department_calibration_report

@@ -1,7 +1,7 @@
 {
     "name": "Sales Performance HR Link",
-    "summary": "Employees, departments, HR approvers and leave proration for "
-    "sales targets, scorecards and incentives",
+    "summary": "Employees, departments, HR approvers, leave proration, "
+    "calibration and development for sales targets, scorecards and incentives",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales",
     "website": "https://github.com/sales-performance/sales-performance",

@@ -94,16 +94,21 @@ class HrEmployee(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if vals.get("active") is False:
+        # Odoo's departure wizard archives first and writes the date after:
+        # either write may complete the departure.
+        if vals.get("active") is False or vals.get("departure_date"):
             self.filtered(
-                lambda employee: employee.departure_date and employee.user_id
+                lambda employee: (
+                    not employee.active and employee.departure_date and employee.user_id
+                )
             )._performance_depart()
         return res
 
     def _performance_depart(self):
-        """On departure: participations end on the departure date, the draft
-        statements up to it are recomputed (credits stop that day) and sent
-        for approval, and draft statements of later periods are removed.
+        """On departure: participations end on the departure date (lines of
+        plans still in draft are removed), the draft statements up to it are
+        recomputed (credits stop that day) and sent for approval, and draft
+        statements of later periods are removed.
         Credit notes dated later, of invoices credited before, still claw
         back inside the plan's window (see ``incentive.plan.assignment``)."""
         for employee in self.sudo():
@@ -116,6 +121,10 @@ class HrEmployee(models.Model):
                     [("user_id", "=", user.id), ("plan_id.state", "=", "published")]
                 )
             )
+            # Plans not published yet lose the person.
+            self.env["incentive.plan.assignment"].sudo().search(
+                [("user_id", "=", user.id), ("plan_id.state", "=", "draft")]
+            ).unlink()
             for assignment in assignments:
                 end = assignment.date_end or assignment.plan_id.date_end
                 if end > departure:

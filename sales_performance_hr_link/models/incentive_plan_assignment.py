@@ -81,7 +81,7 @@ class IncentivePlanAssignment(models.Model):
     def _expand_teams(self):
         """Teams by super, then one line per employee's user of each
         department or job position line, for those who have none yet."""
-        created = super()._expand_teams()
+        created = super()._expand_teams()._end_departed()
         hr_lines = self.filtered(
             lambda a: (a.department_id or a.job_id) and not (a.user_id or a.team_id)
         )
@@ -100,6 +100,23 @@ class IncentivePlanAssignment(models.Model):
             added[plan] = present | users
             vals_list += [line._prepare_employee_line_vals(user) for user in users]
         return created | self.sudo().create(vals_list)
+
+    def _end_departed(self):
+        """Lines just made for members who have left: ended on the departure
+        day (credit notes still claw back), or removed when they left before
+        the line starts. Returns the lines kept."""
+        removed = self.browse()
+        for line in self.filtered("user_id"):
+            employee = line.user_id._get_performance_employee(line.plan_id.company_id)
+            if employee.active or not employee.departure_date:
+                continue
+            departure = employee.departure_date
+            if departure < (line.date_start or line.plan_id.date_start):
+                removed |= line
+            elif departure < (line.date_end or line.plan_id.date_end):
+                line.write({"date_end": departure, "left_date": departure})
+        removed.unlink()
+        return self - removed
 
     def _get_employee_domain(self):
         """The active employees with a user who may match one of these lines."""

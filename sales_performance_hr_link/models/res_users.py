@@ -5,11 +5,17 @@ class ResUsers(models.Model):
     _inherit = "res.users"
 
     def _get_performance_employee(self, company):
-        """The employee of this user in ``company`` (or in any company)."""
+        """The employee of this user in ``company`` (or in any company); an
+        active one first, else the archived one of a person who left, so that
+        their records keep their employee."""
         self.ensure_one()
         # sudo: the link between a user and their employee is needed by every
         # workflow, whoever acts; only the employee record is returned.
-        employees = self.sudo().employee_ids
+        employees = (
+            self.sudo()
+            .with_context(active_test=False)
+            .employee_ids.sorted(lambda employee: not employee.active)
+        )
         return (employees.filtered(lambda e: e.company_id == company) or employees)[:1]
 
     def _get_performance_approver(self, company, team_leader=None):

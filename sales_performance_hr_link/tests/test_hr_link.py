@@ -97,10 +97,11 @@ class TestHrLink(IncentiveCommon):
         self.assertAlmostEqual(target.attainment, 100.0, places=2)
 
         plan = self._plan([{"kind": "percentage", "rate": 1}])
-        plan.assignment_ids.sudo().target_incentive = 2_200
+        plan.assignment_ids.sudo().target_incentive = 26_400
         statement = self._statement(plan, self.rep_1, self.apr)
         self.assertAlmostEqual(statement.proration_factor, 17 / 22, places=4)
-        # 2,200 x 17 / 22 = 1,700.
+        # A year's 26,400 over 12 months: 2,200 for April; 2,200 x 17 / 22 = 1,700.
+        self.assertEqual(statement.target_incentive, 2_200.0)
         self.assertEqual(statement.target_incentive_prorated, 1_700.0)
 
     def test_hire_mid_month(self):
@@ -276,3 +277,65 @@ class TestHrLink(IncentiveCommon):
             plan.generate_statements(june).filtered(lambda st: st.user_id == self.rep_1)
         )
         self.assertEqual(closing.amount_total, -1_100.0)
+
+    def test_departure_through_odoo_wizard(self):
+        """Odoo's departure wizard archives first and records the date after:
+        the departure is completed all the same, and records keep the
+        archived employee."""
+        self._invoices([(self.rep_1, 1_000, date(2025, 4, 10))])
+        plan = self._plan([{"kind": "percentage", "rate": 10}])
+        april = self._statement(plan, self.rep_1, self.apr)
+        draft_plan = self._plan(
+            [{"kind": "percentage", "rate": 5}], publish=False, name="Next Plan"
+        )
+        wizard = (
+            self.env["hr.departure.wizard"]
+            .with_context(active_id=self.emp_1.id, toggle_active=True)
+            .create({"departure_date": date(2025, 4, 15)})
+        )
+        wizard.action_register_departure()
+        self.assertFalse(self.emp_1.active)
+        self.assertEqual(april.state, "to_approve")
+        assignment = plan.assignment_ids.filtered(lambda a: a.user_id == self.rep_1)
+        self.assertEqual(assignment.left_date, date(2025, 4, 15))
+        self.assertFalse(draft_plan.assignment_ids)
+        # The statement keeps its employee and department.
+        for fname in ("employee_id", "department_id"):
+            self.env.add_to_compute(april._fields[fname], april)
+        april.flush_recordset()
+        self.assertEqual(april.employee_id, self.emp_1)
+        self.assertEqual(april.department_id, self.department)
+
+    def test_departed_member_not_added_by_team(self):
+        """A plan published after a member of its team left: a plan starting
+        after the departure leaves them out, one running over it ends their
+        line on the departure day."""
+        self.emp_1.write({"departure_date": date(2025, 4, 15)})
+        self.emp_1.action_archive()
+        team_line = [{"team_id": self.team_a.id}]
+        later = self._plan(
+            [{"kind": "percentage", "rate": 1}],
+            users=self.env["res.users"],
+            publish=False,
+            name="From May",
+            date_start=date(2025, 5, 1),
+            assignment_ids=[(0, 0, vals) for vals in team_line],
+        )
+        later.action_publish()
+        self.assertEqual(later.assignment_ids.user_id, self.rep_2)
+        running = self._plan(
+            [{"kind": "percentage", "rate": 1}],
+            users=self.env["res.users"],
+            publish=False,
+            name="Whole Year",
+            assignment_ids=[(0, 0, vals) for vals in team_line],
+        )
+        running.action_publish()
+        line = running.assignment_ids.filtered(lambda a: a.user_id == self.rep_1)
+        self.assertEqual(line.date_end, date(2025, 4, 15))
+        self.assertEqual(line.left_date, date(2025, 4, 15))
+        self.assertFalse(
+            running.generate_statements(self.months[5]).filtered(
+                lambda st: st.user_id == self.rep_1
+            )
+        )

@@ -81,7 +81,13 @@ class IncentiveStatement(models.Model):
     amount_total = fields.Monetary(
         string="Total", compute="_compute_amounts", store=True, tracking=True
     )
-    target_incentive = fields.Monetary(related="assignment_id.target_incentive")
+    target_incentive = fields.Monetary(
+        compute="_compute_target_incentive",
+        store=True,
+        help="The participant's target incentive for the plan, shared equally "
+        "among the plan's periods of this statement's kind (a twelfth of a "
+        "year's plan for a monthly statement).",
+    )
     computed_date = fields.Datetime(string="Computed On", readonly=True)
     refuse_reason = fields.Char(readonly=True, tracking=True, copy=False)
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -121,6 +127,33 @@ class IncentiveStatement(models.Model):
                         statement.period_id.name,
                     ],
                 )
+            )
+
+    @api.depends(
+        "assignment_id.target_incentive",
+        "period_id",
+        "plan_id.date_start",
+        "plan_id.date_end",
+    )
+    def _compute_target_incentive(self):
+        """One count of periods per plan and kind of period."""
+        counts = {}
+        Period = self.env["performance.period"].sudo()
+        for statement in self:
+            plan, period = statement.plan_id, statement.period_id
+            key = (plan.id, period.period_type, statement.company_id.id)
+            if key not in counts and plan and period:
+                counts[key] = Period.search_count(
+                    [
+                        ("company_id", "=", statement.company_id.id),
+                        ("period_type", "=", period.period_type),
+                        ("date_start", "<=", plan.date_end),
+                        ("date_end", ">=", plan.date_start),
+                    ]
+                )
+            amount = statement.assignment_id.target_incentive
+            statement.target_incentive = statement.currency_id.round(
+                amount / counts[key] if amount and counts.get(key) else 0.0
             )
 
     @api.depends("state")

@@ -21,5 +21,10 @@
         "report/performance_department_calibration_report_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "sales_performance_hr_link/static/tests/tours/*.js",
+        ],
+    },
     "demo": ["demo/hr_link_demo.xml"],
 }

@@ -14,12 +14,13 @@ class PerformanceScorecard(models.Model):
         )
 
     def _move_to(self, state, note=None):
-        super()._move_to(state, note=note)
+        res = super()._move_to(state, note=note)
         if state == "approved":
             self._schedule_trainings()
         # Approving, reopening or resolving an appeal changes the approved
         # ratings the promotion readiness counts.
         self.employee_id._update_performance_promotion()
+        return res
 
     def _schedule_trainings(self):
         """For each KPI of these approved scorecards scoring below the

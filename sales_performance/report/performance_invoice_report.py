@@ -78,11 +78,14 @@ class PerformanceInvoiceReport(models.Model):
                 company.currency_id AS currency_id,
                 move.amount_untaxed_signed AS amount_untaxed,
                 move.amount_total_signed AS amount_total,
-                (
+                -- Odoo leaves a move without any reconciliation "not paid":
+                -- only the others are looked up (most of a month's invoices
+                -- at its close).
+                CASE WHEN move.payment_state = 'not_paid' THEN 0 ELSE (
                     SELECT CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END
                            * COALESCE(SUM(part.amount), 0)
                     %s
-                ) AS amount_paid,
+                ) END AS amount_paid,
                 move.amount_residual_signed AS amount_residual,
                 move.move_type = 'out_invoice' AND NOT EXISTS (
                     SELECT 1

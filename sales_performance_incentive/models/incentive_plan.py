@@ -418,11 +418,15 @@ class IncentivePlan(models.Model):
         keep = keep or {}
         windows = self._get_windows(period, users)
         rules = self.rule_ids.sorted(lambda rule: (rule.sequence, rule.id))
-        bases = {
-            rule: rule._get_bases(windows, extra)
-            for rule in rules
-            if rule.kind in CREDIT_KINDS
-        }
+        # Rules crediting the same rows (a percentage and a tier on all
+        # revenue) share one query over the credits.
+        bases = {}
+        by_key = {}
+        for rule in rules.filtered(lambda r: r.kind in CREDIT_KINDS):
+            key = rule._get_bases_key()
+            if key not in by_key:
+                by_key[key] = rule._get_bases(windows, extra)
+            bases[rule] = by_key[key]
         measures = self._get_measures(period, users, rules, extra)
         booked = self._get_booked(period, users, rules)
         currency = self.currency_id
@@ -556,6 +560,7 @@ class _Measures:
             .sudo()
             .search(
                 [
+                    ("company_id", "=", plan.company_id.id),
                     ("owner_type", "=", "user"),
                     ("user_id", "in", users.ids),
                     ("kpi_id", "in", kpis.ids),
@@ -837,6 +842,18 @@ class IncentivePlanRule(models.Model):
                  ELSE credit.date
             END
             """
+        )
+
+    def _get_bases_key(self):
+        """What ``_get_bases`` depends on besides the windows: rules with the
+        same key are credited the same rows."""
+        self.ensure_one()
+        return (
+            self.kind == "team_override",
+            self.cumulative,
+            (self.date_from, self.date_to) if self.kind == "spiff" else None,
+            tuple(sorted(self.product_ids.ids)),
+            tuple(sorted(self.categ_ids.ids)),
         )
 
     def _get_bases(self, windows, extra):

@@ -48,6 +48,8 @@ class IncentiveEstimator(models.TransientModel):
                 [
                     ("state", "=", "published"),
                     ("assignment_ids.user_id", "=", wizard.user_id.id),
+                    # Computed as superuser: keep to the active companies.
+                    ("company_id", "in", self.env.companies.ids),
                 ],
                 order="date_start desc",
                 limit=1,

@@ -139,7 +139,14 @@ class PerformanceScorecardTemplate(models.Model):
         ]
         Scorecard.check_access("create")
         # sudo: scorecard lines are only ever made from their template, here.
-        new_cards = Scorecard.sudo().create(vals_list).sudo(False)
+        # Each salesperson follows their scorecard without a separate "assigned
+        # to you" mail: the self review activity that follows tells them.
+        new_cards = (
+            Scorecard.sudo()
+            .with_context(mail_auto_subscribe_no_notify=True)
+            .create(vals_list)
+            .with_env(self.env)
+        )
         new_cards._start_review()
         scorecards = existing | new_cards
         scorecards.action_compute()

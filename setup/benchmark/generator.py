@@ -1126,6 +1126,7 @@ def setup_performance(env, master, spec, period, prefix="bench"):
             }
         )
     )
+    average = sum(sold.values()) / max(len(users), 1)
     year = period
     while year.parent_id:
         year = year.parent_id
@@ -1140,14 +1141,15 @@ def setup_performance(env, master, spec, period, prefix="bench"):
                 "date_end": year.date_end,
                 "earn_on": "invoice",
                 "kpi_id": revenue.id,
-                "cap_amount": 4000.0,
+                # The cap bites for the reps selling the most.
+                "cap_amount": round(average * 0.015 + 500.0, -2),
                 "rule_ids": [
                     Command.create(
                         {
                             "sequence": 10,
                             "name": "Commission on revenue",
                             "kind": "percentage",
-                            "rate": 3.0,
+                            "rate": 1.0,
                         }
                     ),
                     Command.create(

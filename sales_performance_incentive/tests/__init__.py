@@ -3,7 +3,8 @@ from . import test_engine
 from . import test_statement_export
 from . import test_tours
 from . import test_workflow
-from . import test_bad_input
+from . import test_bad_input_catalogue
+from . import test_multicompany
 from . import test_security
 from . import test_concurrency
 from . import test_access_matrix

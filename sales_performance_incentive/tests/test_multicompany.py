@@ -263,8 +263,9 @@ class TestMultiCompany(IncentiveCommon):
         }
 
     @classmethod
-    def _post_invoices(cls, company, specs):
+    def _post_invoices(cls, company, specs, currency=None):
         """Post one January invoice in ``company`` per ``(user, amount)``."""
+        currency = currency or company.currency_id
         moves = (
             cls.env["account.move"]
             .with_company(company)
@@ -275,6 +276,7 @@ class TestMultiCompany(IncentiveCommon):
                         "partner_id": cls.customers[0].id,
                         "invoice_date": date(2025, 1, 10),
                         "invoice_user_id": user.id,
+                        "currency_id": currency.id,
                         "invoice_line_ids": [
                             Command.create(
                                 {
@@ -450,6 +452,31 @@ class TestMultiCompany(IncentiveCommon):
                     self.assertTrue(seen)
                     self.assertEqual(seen.sudo().user_id, self.ann)
                     self.assertEqual(seen.sudo().company_id, company)
+
+    def test_foreign_currency_credits_at_the_rate_of_its_company(self):
+        """An invoice in a foreign currency credits its value in its company's
+        currency at its company's rate: 4,000 EUR credit 2,000 in A (rate 2)
+        and 1,000 in B (rate 4)."""
+        eur = self.setup_other_currency("EUR", rates=[("2025-01-01", 2.0)])
+        self.env["res.currency.rate"].create(
+            {
+                "name": "2025-01-01",
+                "rate": 4.0,
+                "currency_id": eur.id,
+                "company_id": self.company_b.id,
+            }
+        )
+        moves = self._post_invoices(self.company_a, [(self.rep_1, 4000.0)], eur)
+        moves |= self._post_invoices(self.company_b, [(self.rep_b2, 4000.0)], eur)
+        credits = self.Credit.search(
+            [("move_id", "in", moves.ids), ("basis", "=", "invoice")]
+        )
+        self.assertEqual(
+            {credit.company_id: credit.amount for credit in credits},
+            {self.company_a: 2000.0, self.company_b: 1000.0},
+        )
+        for credit in credits:
+            self.assertEqual(credit.currency_id, credit.company_id.currency_id)
 
     # ------------------------------------------------------------
     # XLSX exports

@@ -1134,40 +1134,40 @@ class TestBadInputCatalogue(IncentiveCommon):
         """Each bad input is refused with its message and changes nothing."""
         for entry in CATALOGUE:
             with self.subTest(entry=entry.name):
-                with self.env.cr.savepoint(flush=False) as savepoint:
-                    context = entry.prepare(self) if entry.prepare else None
-                    before = self._snapshot()
-                    error, written = self._refusal(entry, context)
-                    self.assertIsNotNone(
-                        error,
-                        f"{entry.name!r} was accepted: expected {entry.error.__name__}",
-                    )
-                    self.assertIs(
-                        type(error),
-                        entry.error,
-                        f"{entry.name!r} raised {type(error).__name__}: {error}",
-                    )
-                    self.assertRegex(
-                        str(error),
-                        entry.message,
-                        f"{entry.name!r}: unexpected message",
-                    )
-                    after = self._snapshot()
-                    changed = [t for t in before if before[t] != after[t]]
-                    self.assertFalse(
-                        changed, f"{entry.name!r} changed the tables {changed}"
-                    )
-                    # Buttons and guarded writes check before they write;
-                    # constraints check what was just written, which the
-                    # request's rollback undoes.
-                    if (
-                        written is not None
-                        and entry.checked_first
-                        and entry.error is not ValidationError
-                    ):
-                        changed = [t for t in before if before[t] != written[t]]
-                        self.assertFalse(
-                            changed,
-                            f"{entry.name!r} wrote to {changed} before it failed",
-                        )
-                    savepoint.rollback()
+                try:
+                    # Each entry meets the fixtures as they were built.
+                    with self.env.cr.savepoint(flush=False) as savepoint:
+                        self._check_entry(entry)
+                        savepoint.rollback()
+                finally:
+                    self.env.invalidate_all()
+
+    def _check_entry(self, entry):
+        context = entry.prepare(self) if entry.prepare else None
+        before = self._snapshot()
+        error, written = self._refusal(entry, context)
+        self.assertIsNotNone(
+            error, f"{entry.name!r} was accepted: expected {entry.error.__name__}"
+        )
+        self.assertIs(
+            type(error),
+            entry.error,
+            f"{entry.name!r} raised {type(error).__name__}: {error}",
+        )
+        self.assertRegex(
+            str(error), entry.message, f"{entry.name!r}: unexpected message"
+        )
+        after = self._snapshot()
+        changed = [table for table in before if before[table] != after[table]]
+        self.assertFalse(changed, f"{entry.name!r} changed the tables {changed}")
+        # Buttons and guarded writes check before they write; constraints
+        # check what was just written, which the request's rollback undoes.
+        if (
+            written is not None
+            and entry.checked_first
+            and entry.error is not ValidationError
+        ):
+            changed = [table for table in before if before[table] != written[table]]
+            self.assertFalse(
+                changed, f"{entry.name!r} wrote to {changed} before it failed"
+            )

@@ -31,6 +31,9 @@ OPERATORS = {
     "<=": lambda value, limit: value <= limit,
     "<": lambda value, limit: value < limit,
 }
+# Up to this many participants, credits are read user by user through an
+# index rather than by scanning the company's invoice lines.
+SMALL_BATCH = 50
 # Kinds whose base is an aggregate of credits.
 CREDIT_KINDS = ("percentage", "tiered", "spiff", "team_override")
 
@@ -899,7 +902,14 @@ class IncentivePlanRule(models.Model):
                AND %(filters)s
              GROUP BY window_.user_id
             """,
-            credits=self.env["incentive.credit"]._credit_query(plan.earn_on),
+            credits=self.env["incentive.credit"]._credit_query(
+                plan.earn_on,
+                # A few participants (a rep's home, the estimator): read their
+                # invoices through the index, not every line of the company.
+                user_ids=list(users)
+                if self.kind != "team_override" and len(users) <= SMALL_BATCH
+                else None,
+            ),
             join=join,
             users=list(users),
             starts=list(starts),

@@ -495,7 +495,9 @@ class IncentiveStatement(models.Model):
                  WHERE credit.user_id = %s AND credit.company_id = %s
                    AND credit.date BETWEEN %s AND %s
                 """,
-                self.env["incentive.credit"]._credit_query(plan.earn_on),
+                self.env["incentive.credit"]._credit_query(
+                    plan.earn_on, user_ids=self.user_id.ids
+                ),
                 self.user_id.id,
                 self.company_id.id,
                 window["date_from"],

@@ -37,9 +37,10 @@ class PerformanceHrMixin(models.AbstractModel):
         "user_id.employee_ids.job_id",
     )
     def _compute_employee_id(self):
+        employees = self.user_id._get_performance_employees()
         for record in self:
             employee = (
-                record.user_id._get_performance_employee(record.company_id)
+                employees[record.user_id.id](record.company_id)
                 if record.user_id
                 else record.env["hr.employee"]
             )

@@ -2,9 +2,9 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
-from odoo.addons.sales_performance.tests.common import PerformanceCommon
+from odoo.addons.sales_performance.tests.common import REP_GROUPS, PerformanceCommon
 
 
 class HrScorecardCommon(PerformanceCommon):
@@ -236,6 +236,65 @@ class TestCalibration(HrScorecardCommon):
         for user in (self.leader_b, self.rep_1):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 Report.with_user(user).search([])
+
+    def test_department_analysis_per_company(self):
+        """An HR officer of two companies sees each company's departments, in
+        the analysis and in the calibration, only while that company is
+        active."""
+        company_a = self.env.company
+        company_b = self.env["res.company"].create({"name": "Sales B"})
+        self.hr_officer.company_ids += company_b
+        period_b = self.Period.generate_fiscal_year(
+            2025, company_b
+        ).child_ids.child_ids.sorted("date_start")[0]
+        rep_b = new_test_user(
+            self.env,
+            login="rep_b",
+            groups=REP_GROUPS,
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        department_b = self.env["hr.department"].create(
+            {"name": "Field Sales B", "company_id": company_b.id}
+        )
+        self.env["hr.employee"].create(
+            {
+                "name": "Rep B",
+                "user_id": rep_b.id,
+                "company_id": company_b.id,
+                "department_id": department_b.id,
+            }
+        )
+        template_b = self.template.copy(
+            {"company_id": company_b.id, "team_ids": [Command.clear()]}
+        )
+        template_b.user_ids = rep_b
+        card_b = template_b.generate_scorecards(period_b)
+        # Made while only the first company is active: the employee is found.
+        self.assertEqual(card_b.department_id, department_b)
+        self.env.flush_all()
+        Report = self.env["performance.department.calibration.report"].with_user(
+            self.hr_officer
+        )
+        for companies, expected in (
+            (company_a, self.field_sales | self.key_accounts | self.inside_sales),
+            (company_b, department_b),
+            (
+                company_a | company_b,
+                self.field_sales | self.key_accounts | self.inside_sales | department_b,
+            ),
+        ):
+            with self.subTest(companies=companies.mapped("name")):
+                rows = Report.with_context(allowed_company_ids=companies.ids).search([])
+                self.assertEqual(rows.department_id, expected)
+        wizard = (
+            self.env["performance.calibration"]
+            .with_user(self.hr_officer)
+            .with_context(allowed_company_ids=company_b.ids)
+            .create({"period_id": period_b.id, "department_id": department_b.id})
+        )
+        self.assertEqual(wizard.company_id, company_b)
+        self.assertEqual(wizard.line_ids.scorecard_id.user_id, rep_b)
 
 
 @tagged("post_install", "-at_install")

@@ -27,6 +27,7 @@ class PerformanceCalibration(models.TransientModel):
         compute="_compute_template_id",
         store=True,
         readonly=False,
+        precompute=True,
         required=True,
     )
     company_id = fields.Many2one(

@@ -181,6 +181,7 @@ class HrLinkDemo(models.AbstractModel):
             ]
         )
         demo._demo_refresh(company, month)
+        demo._demo_development(employees)
 
     # ------------------------------------------------------------
     # Organisation
@@ -549,3 +550,32 @@ class HrLinkDemo(models.AbstractModel):
         self.env["incentive.statement"].search(
             [("company_id", "=", company.id), ("state", "=", "draft")]
         ).with_user(admin).action_compute()
+
+    # ------------------------------------------------------------
+    # Development
+    # ------------------------------------------------------------
+
+    def _demo_development(self, employees):
+        """A training recommended below 60 on the win rate of the demo
+        template, scheduled for the approved scorecards under it, and the
+        top-rating streaks of every employee."""
+        template = self.env.ref(
+            DEMO + "demo_scorecard_template", raise_if_not_found=False
+        )
+        if not template:
+            return
+        template.line_ids.filtered(
+            lambda line: line.kpi_id == self.env.ref(DEMO + "kpi_win_rate")
+        ).write(
+            {
+                "training_threshold": 60,
+                "training_action": "Opportunity qualification coaching",
+            }
+        )
+        approved = self.env["performance.scorecard"].search(
+            [("template_id", "=", template.id), ("state", "in", ("approved", "appeal"))]
+        )
+        approved._schedule_trainings()
+        self.env["hr.employee"].browse(
+            [employee.id for employee in employees.values()]
+        )._update_performance_promotion()

@@ -497,7 +497,7 @@ def cmd_report(args):
                     f"| {_fmt_n(home['reps'])} | {_fmt_n(home['lines'])} ({label}) "
                     f"| {t['action_run'] * 1000:.0f} | {t['get_views'] * 1000:.0f} "
                     f"| {t['web_read'] * 1000:.0f} | {t['total'] * 1000:.0f} "
-                    f"| {t['queries']} |"
+                    f"| {t['queries']:.0f} |"
                 )
     text = "\n".join(out) + "\n"
     Path(args.out).write_text(text)

@@ -6,8 +6,7 @@ from hypothesis import strategies as st
 from odoo.tests import BaseCase, tagged
 
 from ..tools import allocation
-
-EXAMPLES = 200
+from .property_settings import EXAMPLES
 
 
 @tagged("post_install", "-at_install")

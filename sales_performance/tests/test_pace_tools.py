@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from odoo.tests import BaseCase, tagged
 
 from ..tools import pace
+from .property_settings import EXAMPLES
 
 
 @tagged("post_install", "-at_install")
@@ -39,7 +40,7 @@ class TestPaceTools(BaseCase):
         self.assertEqual(pace.pace_status(60, 50, 10, cumulative=False), pace.BEHIND)
         self.assertEqual(pace.pace_status(0, 0, 10), pace.NOT_STARTED)
 
-    @settings(max_examples=200, deadline=None)
+    @settings(max_examples=EXAMPLES, deadline=None)
     @given(
         start=st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)),
         days=st.integers(min_value=0, max_value=400),

@@ -4,8 +4,8 @@ from hypothesis import strategies as st
 from odoo.tests import BaseCase, tagged
 
 from ..tools import scoring
+from .property_settings import EXAMPLES
 
-EXAMPLES = 200
 curves = st.tuples(
     st.floats(min_value=0, max_value=99),
     st.floats(min_value=101, max_value=300),

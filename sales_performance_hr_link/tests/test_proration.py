@@ -5,9 +5,10 @@ from hypothesis import strategies as st
 
 from odoo.tests import BaseCase, tagged
 
+from odoo.addons.sales_performance.tests.property_settings import EXAMPLES
+
 from ..tools import proration
 
-EXAMPLES = 200
 SEPTEMBER = proration.working_days_between(date(2025, 9, 1), date(2025, 9, 30))
 WORKING_DAYS = sorted(SEPTEMBER)
 

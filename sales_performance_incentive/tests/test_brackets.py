@@ -5,9 +5,10 @@ from hypothesis import strategies as st
 
 from odoo.tests import BaseCase, tagged
 
+from odoo.addons.sales_performance.tests.property_settings import EXAMPLES
+
 from ..tools import brackets
 
-EXAMPLES = 200
 # Breakpoints in % of attainment: nothing up to 80 %, 3 % up to 100 %, then 5 %.
 ATTAINMENT_TIERS = [(0, 80, 0), (80, 100, 3), (100, None, 5)]
 bases = st.floats(min_value=-100, max_value=60_000)

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from ..tools import pace, scoring
 from .performance_review_stage import REVIEW_STATES
@@ -190,7 +191,12 @@ class PerformanceScorecard(models.Model):
         company, whatever the number of scorecards. Frozen ones are skipped."""
         self.check_access("read")
         # sudo: a score is derived from documents and targets, never typed in.
-        cards = self.sudo().filtered(lambda card: not card.frozen)
+        cards = (
+            self.sudo()
+            .filtered(lambda card: not card.frozen)
+            ._lock()
+            .filtered(lambda card: not card.frozen)
+        )
         groups = defaultdict(lambda: cards.browse())
         for card in cards:
             groups[(card.period_id, card.company_id)] |= card
@@ -342,8 +348,25 @@ class PerformanceScorecard(models.Model):
             )
         return True
 
+    def _lock(self):
+        """Lock the rows before a refresh or a transition, without waiting:
+        of two people acting on the same scorecard at once, one goes through
+        and the other gets a concurrency error that Odoo retries (and that
+        then finds the step already taken or the scores already fresh)."""
+        if self.ids:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM performance_scorecard WHERE id IN %s "
+                    "FOR NO KEY UPDATE NOWAIT",
+                    tuple(self.ids),
+                )
+            )
+            self.invalidate_recordset()
+        return self
+
     def _check_state(self, *states):
         self.ensure_one()
+        self._lock()
         if self.state not in states:
             raise UserError(
                 _(

@@ -223,7 +223,12 @@ class IncentiveStatement(models.Model):
         self.check_access("read")
         # sudo: pay is derived from documents and plan terms, never typed in,
         # so whoever may read a statement may bring it up to date.
-        statements = self.sudo().filtered(lambda statement: statement.state == "draft")
+        statements = (
+            self.sudo()
+            .filtered(lambda statement: statement.state == "draft")
+            ._lock()
+            .filtered(lambda statement: statement.state == "draft")
+        )
         groups = defaultdict(lambda: statements.browse())
         for statement in statements:
             groups[statement.plan_id, statement.period_id] |= statement
@@ -238,15 +243,19 @@ class IncentiveStatement(models.Model):
             earning = batch - closing
             payouts = plan._get_payouts(period, earning.user_id) if earning else {}
             corrections = batch._get_corrections()
-            batch.line_ids.filtered(
-                lambda line: line.kind in COMPUTED_KINDS
-            ).with_context(incentive_engine=True).unlink()
             vals_list = []
             for statement in batch:
                 for vals in payouts.get(statement.user_id.id, []) + corrections.get(
                     statement.id, []
                 ):
                     vals_list.append({**vals, "statement_id": statement.id})
+            # Lines computed as before are kept as they are, so that a refresh
+            # that finds nothing new changes nothing.
+            old_lines = batch.line_ids.filtered(
+                lambda line: line.kind in COMPUTED_KINDS
+            )
+            kept, vals_list = old_lines._split_unchanged(vals_list)
+            (old_lines - kept).with_context(incentive_engine=True).unlink()
             Line.with_context(incentive_engine=True).create(vals_list)
         statements.computed_date = fields.Datetime.now()
         return True
@@ -801,6 +810,34 @@ class IncentiveStatementLine(models.Model):
     def unlink(self):
         self._check_editable()
         return super().unlink()
+
+    def _split_unchanged(self, vals_list):
+        """Return the lines of ``self`` that already hold one of
+        ``vals_list`` exactly, and the values no line holds."""
+        free = defaultdict(list)
+        for line in self:
+            free[line.statement_id.id].append(line)
+        kept = self.browse()
+        missing = []
+        for vals in vals_list:
+            candidates = free[vals["statement_id"]]
+            line = next((line for line in candidates if line._holds(vals)), None)
+            if line:
+                candidates.remove(line)
+                kept |= line
+            else:
+                missing.append(vals)
+        return kept, missing
+
+    def _holds(self, vals):
+        self.ensure_one()
+        for name, value in vals.items():
+            field = self._fields[name]
+            if self[name] != field.convert_to_record(
+                field.convert_to_cache(value, self), self
+            ):
+                return False
+        return True
 
     def _check_editable(self):
         """Lines are written by the engine and by dispute resolutions only,

@@ -9,3 +9,5 @@ from . import test_security
 from . import test_concurrency
 from . import test_access_matrix
 from . import test_i18n
+from . import test_concurrency_refresh
+from . import test_idempotence

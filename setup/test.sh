@@ -14,14 +14,18 @@ Runs, in order, and fails if any step fails:
   1. checks that python3 imports Odoo 18.0 (a prerequisite, see README.md);
   2. starts PostgreSQL if needed and creates a role for $(id -un) if missing;
   3. installs missing test tools (setup/requirements-test.txt) and Chromium;
-  4. builds a fresh database with every addon of the repository and its demo data;
+  4. builds a fresh database with every addon of the repository and its demo data,
+     then checks that updating them (odoo -u) loses or alters no data of the
+     suite (setup/upgrade_check.py, on a copy of a freshly built database, so not
+     with --reuse-db);
   5. lints: ruff check, ruff format --check, pylint-odoo (OCA mandatory checks);
   6. runs pytest (pytest-odoo, browser tours included) over every addon's
      tests/ and the suite-level tests/, against that database.
 
 Options:
   --db NAME     test database (default: \$SP_TEST_DB or sp_test); dropped and rebuilt
-  --reuse-db    keep the database if it exists (faster reruns; skips step 4)
+  --reuse-db    keep the database if it exists (faster reruns; skips step 4 and
+                its upgrade check)
   --no-lint     skip step 5
   -h, --help    show this help
 
@@ -113,6 +117,7 @@ sp_write_odoo_conf "$conf" "$db" 8069
 
 # 4. Fresh database with every addon and its demo data.
 step="$(sp_now)"
+upgrade_failed=""
 if [ -n "$reuse_db" ] && sp_db_exists "$db"; then
     sp_info "reusing database '$db' (--reuse-db): not reinstalled"
 else
@@ -120,6 +125,10 @@ else
     sp_info "installing addons with demo data into '$db' (log: $run_dir/install-$db.log)"
     sp_install_addons "$conf" "$db" "$run_dir/install-$db.log" "$addons_csv"
     sp_info "install took $(($(sp_now) - step))s"
+    # Upgrade check, on a copy: snapshot of the suite's tables, odoo -u, snapshot.
+    sp_info "upgrade check: -u $addons_csv (log: $run_dir/upgrade-$db.log)"
+    python3 "$SP_SETUP_DIR/upgrade_check.py" --conf "$conf" --db "$db" \
+        --addons "$addons_csv" --log "$run_dir/upgrade-$db.log" || upgrade_failed=1
 fi
 
 # 5. Lint.
@@ -161,4 +170,8 @@ if [ "$rc" -ne 0 ]; then
     exit "$rc"
 fi
 [ -z "$lint_failed" ] || exit 1
+[ -z "$upgrade_failed" ] || {
+    echo "UPGRADE CHECK FAILED (see above): the command fails" >&2
+    exit 1
+}
 exit 0

@@ -585,17 +585,23 @@ class IncentiveStatement(models.Model):
         """Lock the rows before a transition, without waiting: of two people
         acting on the same statement at once, one goes through and the other
         gets a concurrency error that Odoo retries (and that then finds the
-        step already taken)."""
-        if self.ids:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM incentive_statement WHERE id IN %s "
-                    "FOR NO KEY UPDATE NOWAIT",
-                    tuple(self.ids),
-                )
+        step already taken). With ``incentive_skip_locked`` in the context
+        (the daily job), rows locked by someone else are left out instead:
+        the statements returned are those locked here."""
+        if not self.ids:
+            return self
+        skip = self.env.context.get("incentive_skip_locked")
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM incentive_statement WHERE id IN %s "
+                "FOR NO KEY UPDATE %s",
+                tuple(self.ids),
+                SQL("SKIP LOCKED") if skip else SQL("NOWAIT"),
             )
-            self.invalidate_recordset()
-        return self
+        )
+        locked = {row[0] for row in self.env.cr.fetchall()}
+        self.invalidate_recordset()
+        return self.filtered(lambda statement: statement.id in locked)
 
     def _check_state(self, *states):
         self.ensure_one()
@@ -731,7 +737,9 @@ class IncentiveStatement(models.Model):
     @api.model
     def _cron_compute(self):
         """Make the statements of the current month for published plans and
-        refresh the draft statements of open periods."""
+        refresh the draft statements of open periods. A statement somebody is
+        acting on at that moment is left for the next run."""
+        self = self.with_context(incentive_skip_locked=True)
         today = fields.Date.context_today(self)
         plans = self.env["incentive.plan"].search(
             [

@@ -193,6 +193,27 @@ class TestConcurrentStatementRefresh(ConcurrencyCase):
             self.assertEqual(len(statement.line_ids), single_lines)
             self.assertEqual(statement.amount_total, single_total)
 
+    def test_daily_job_skips_a_locked_statement(self):
+        """The daily job meets a statement somebody is refreshing: it leaves
+        that one for its next run instead of failing the whole job."""
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+            env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+            before = env_b["incentive.statement"].browse(self.ids["statement"])
+            computed = before.computed_date
+            env_a["incentive.statement"].browse(self.ids["statement"]).action_compute()
+            env_b["incentive.statement"]._cron_compute()
+            env_b.flush_all()
+            before.invalidate_recordset()
+            self.assertEqual(before.computed_date, computed)
+            cr_b.rollback()
+            cr_a.rollback()
+        # Asked directly, a refresh still says it must wait.
+        locked, _retried = self._race(
+            "incentive.statement", self.ids["statement"], "action_compute"
+        )
+        self.assertTrue(locked)
+
 
 @tagged("post_install", "-at_install")
 class TestConcurrentScorecard(ConcurrencyCase):

@@ -2,22 +2,17 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 
-class PerformanceCalibrationReport(models.Model):
-    """How the ratings of a team's scorecards spread over the rating bands of
-    their template, next to the guideline share of each band.
+class PerformanceCalibrationMixin(models.AbstractModel):
+    """The rating distribution of a group of scorecards (a team, a
+    department...) over the rating bands of their template, next to the
+    guideline share of each band. Reports add the group's field and build
+    their rows with :meth:`_calibration_query`."""
 
-    One row per period, template, team and band, bands without scorecards
-    included, so HR sees the empty ratings too.
-    """
-
-    _name = "performance.calibration.report"
-    _description = "Rating Calibration Analysis"
-    _auto = False
-    _order = "period_id desc, template_id, team_id, min_score desc"
+    _name = "performance.calibration.mixin"
+    _description = "Rating Distribution"
 
     period_id = fields.Many2one("performance.period", readonly=True)
     template_id = fields.Many2one("performance.scorecard.template", readonly=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     band_id = fields.Many2one("performance.rating.band", readonly=True)
     rating = fields.Char(readonly=True)
@@ -29,13 +24,9 @@ class PerformanceCalibrationReport(models.Model):
         string="Gap (points)",
         readonly=True,
         digits=(16, 1),
-        help="Share minus guideline: above zero, the team has more of this "
+        help="Share minus guideline: above zero, the group has more of this "
         "rating than the guideline.",
     )
-
-    @property
-    def _table_query(self):
-        return self._calibration_query("team_id")
 
     @api.model
     def _calibration_query(self, column):
@@ -84,3 +75,24 @@ class PerformanceCalibrationReport(models.Model):
             """,
             group=group,
         )
+
+
+class PerformanceCalibrationReport(models.Model):
+    """How the ratings of a team's scorecards spread over the rating bands of
+    their template, next to the guideline share of each band.
+
+    One row per period, template, team and band, bands without scorecards
+    included, so HR sees the empty ratings too.
+    """
+
+    _name = "performance.calibration.report"
+    _inherit = "performance.calibration.mixin"
+    _description = "Rating Calibration Analysis"
+    _auto = False
+    _order = "period_id desc, template_id, team_id, min_score desc"
+
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+
+    @property
+    def _table_query(self):
+        return self._calibration_query("team_id")

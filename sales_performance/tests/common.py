@@ -118,6 +118,13 @@ class PerformanceCommon(AccountTestInvoicingCommon):
     @classmethod
     def _target(cls, value, kpi=None, period=None, owner=None, **vals):
         """A target for a company, a team or a user (given as ``owner``)."""
+        return cls.env["performance.target"].create(
+            cls._target_vals(value, kpi=kpi, period=period, owner=owner, **vals)
+        )
+
+    @classmethod
+    def _target_vals(cls, value, kpi=None, period=None, owner=None, **vals):
+        """Values of :meth:`_target`, not saved."""
         owner = owner or cls.env.company
         owner_type = {
             "res.company": "company",
@@ -135,7 +142,7 @@ class PerformanceCommon(AccountTestInvoicingCommon):
             vals["team_id"] = owner.id
         elif owner_type == "user":
             vals["user_id"] = owner.id
-        return cls.env["performance.target"].create(vals)
+        return vals
 
     def _count_queries(self, function):
         """Number of SQL queries ``function`` runs from a cold cache."""

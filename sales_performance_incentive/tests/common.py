@@ -32,6 +32,14 @@ class IncentiveCommon(PerformanceCommon):
     def _plan(cls, rules, users=None, publish=True, **vals):
         """A 2025 plan with ``rules`` (values of incentive.plan.rule, tiers
         given as ``(lower, upper, rate)`` under ``tiers``) for ``users``."""
+        plan = cls.Plan.create(cls._plan_vals(rules, users=users, **vals))
+        if publish:
+            plan.action_publish()
+        return plan
+
+    @classmethod
+    def _plan_vals(cls, rules, users=None, **vals):
+        """Values of :meth:`_plan`, not saved."""
         rule_commands = []
         for rule in rules:
             rule = dict(rule)
@@ -42,22 +50,17 @@ class IncentiveCommon(PerformanceCommon):
                 for lower, upper, rate in tiers
             ]
             rule_commands.append(Command.create(rule))
-        plan = cls.Plan.create(
-            {
-                "name": vals.pop("name", "Sales Plan 2025"),
-                "date_start": date(2025, 1, 1),
-                "date_end": date(2025, 12, 31),
-                "rule_ids": rule_commands,
-                "assignment_ids": [
-                    Command.create({"user_id": user.id})
-                    for user in (users if users is not None else cls.rep_1)
-                ],
-                **vals,
-            }
-        )
-        if publish:
-            plan.action_publish()
-        return plan
+        return {
+            "name": vals.pop("name", "Sales Plan 2025"),
+            "date_start": date(2025, 1, 1),
+            "date_end": date(2025, 12, 31),
+            "rule_ids": rule_commands,
+            "assignment_ids": [
+                Command.create({"user_id": user.id})
+                for user in (users if users is not None else cls.rep_1)
+            ],
+            **vals,
+        }
 
     def _statement(self, plan, user, period=None):
         statements = plan.generate_statements(period or self.jan)

@@ -42,52 +42,10 @@ class Entry(NamedTuple):
     checked_first: bool = True
 
 
-def _target_vals(t, value, kpi=None, period=None, owner=None, **vals):
-    owner = owner or t.env.company
-    owner_type = {"res.company": "company", "crm.team": "team", "res.users": "user"}[
-        owner._name
-    ]
-    vals = {
-        "kpi_id": (kpi or t.kpi_revenue).id,
-        "period_id": (period or t.jan).id,
-        "owner_type": owner_type,
-        "target_value": value,
-        **vals,
-    }
-    if owner_type == "team":
-        vals["team_id"] = owner.id
-    elif owner_type == "user":
-        vals["user_id"] = owner.id
-    return vals
-
-
-def _plan_vals(t, rules, users=None, **vals):
-    """A draft 2025 plan: rules as in ``IncentiveCommon._plan``."""
-    rule_commands = []
-    for rule in rules:
-        rule = dict(rule)
-        tiers = rule.pop("tiers", [])
-        rule.setdefault("name", rule["kind"].title())
-        rule["tier_ids"] = [
-            Command.create({"lower": lower, "upper": upper or 0.0, "rate": rate})
-            for lower, upper, rate in tiers
-        ]
-        rule_commands.append(Command.create(rule))
-    return {
-        "name": "Bad Plan",
-        "date_start": date(2025, 1, 1),
-        "date_end": date(2025, 12, 31),
-        "rule_ids": rule_commands,
-        "assignment_ids": [
-            Command.create({"user_id": user.id})
-            for user in (users if users is not None else t.rep_1)
-        ],
-        **vals,
-    }
-
-
 def _new_plan(env, t, rules, **vals):
-    return env["incentive.plan"].create(_plan_vals(t, rules, **vals))
+    return env["incentive.plan"].create(
+        t._plan_vals(rules, **{"name": "Bad Plan", **vals})
+    )
 
 
 def _tiers(env, t, tiers):
@@ -262,7 +220,7 @@ CATALOGUE = [
         "target on a closed period",
         "hr",
         lambda t, env, c: env["performance.target"].create(
-            _target_vals(t, 10.0, period=t.feb)
+            t._target_vals(10.0, period=t.feb)
         ),
         UserError,
         "closed: it takes no new targets",
@@ -283,7 +241,7 @@ CATALOGUE = [
     Entry(
         "negative target",
         "hr",
-        lambda t, env, c: env["performance.target"].create(_target_vals(t, -1.0)),
+        lambda t, env, c: env["performance.target"].create(t._target_vals(-1.0)),
         ValidationError,
         "cannot be negative",
     ),
@@ -329,7 +287,7 @@ CATALOGUE = [
         "child target on another KPI than its parent",
         "hr",
         lambda t, env, c: env["performance.target"].create(
-            _target_vals(t, 10.0, kpi=t.kpi_won, owner=t.rep_1, parent_id=c.id)
+            t._target_vals(10.0, kpi=t.kpi_won, owner=t.rep_1, parent_id=c.id)
         ),
         ValidationError,
         "same KPI and period",
@@ -339,7 +297,7 @@ CATALOGUE = [
         "child target on another period than its parent",
         "hr",
         lambda t, env, c: env["performance.target"].create(
-            _target_vals(t, 10.0, period=t.feb, owner=t.rep_1, parent_id=c.id)
+            t._target_vals(10.0, period=t.feb, owner=t.rep_1, parent_id=c.id)
         ),
         ValidationError,
         "same KPI and period",
@@ -349,7 +307,7 @@ CATALOGUE = [
         "salesperson target directly under a company target",
         "hr",
         lambda t, env, c: env["performance.target"].create(
-            _target_vals(t, 10.0, owner=t.rep_1, parent_id=c.id)
+            t._target_vals(10.0, owner=t.rep_1, parent_id=c.id)
         ),
         ValidationError,
         "cannot be a child",
@@ -359,7 +317,7 @@ CATALOGUE = [
         "salesperson target under another team's target",
         "leader",
         lambda t, env, c: env["performance.target"].create(
-            _target_vals(t, 10.0, owner=t.rep_3, parent_id=c.id)
+            t._target_vals(10.0, owner=t.rep_3, parent_id=c.id)
         ),
         ValidationError,
         "is not a member of the sales team Team A",
@@ -369,7 +327,7 @@ CATALOGUE = [
         "second target for the same KPI, period and owner",
         "hr",
         lambda t, env, c: env["performance.target"].create(
-            _target_vals(t, 20.0, owner=t.rep_1)
+            t._target_vals(20.0, owner=t.rep_1)
         ),
         ValidationError,
         "already a target",
@@ -379,7 +337,7 @@ CATALOGUE = [
         "team target in another company than its team",
         "admin",
         lambda t, env, c: env["performance.target"].create(
-            _target_vals(t, 1.0, period=c, owner=t.team_a, company_id=t.company_b.id)
+            t._target_vals(1.0, period=c, owner=t.team_a, company_id=t.company_b.id)
         ),
         ValidationError,
         "its sales team Team A belongs to",

@@ -70,6 +70,17 @@ function cogMenuSteps(phone) {
         : [];
 }
 
+// The statusbar lists every step: only its current one (the checked button,
+// or the dropdown holding the current label on a phone) says where the
+// record is. Checking the whole widget would pass before the click is done.
+function currentStep(label) {
+    const bar = ".o_form_view .o_field_widget[name=state]";
+    return (
+        `${bar} .o_arrow_button_current:contains('${label}'), ` +
+        `${bar} .dropdown-toggle:not(.o_arrow_button):contains('${label}')`
+    );
+}
+
 function repScorecardSteps({ phone }) {
     return [
         {
@@ -101,7 +112,7 @@ function repScorecardSteps({ phone }) {
         },
         {
             content: "The scorecard waits on the manager review",
-            trigger: ".o_form_view .o_field_widget[name=state]:contains('Manager Review')",
+            trigger: currentStep("Manager Review"),
         },
         {
             content: "Back to My Performance",
@@ -151,7 +162,7 @@ function leaderApprovesSteps({ phone }) {
         },
         {
             content: "It moves on to HR calibration",
-            trigger: ".o_form_view .o_field_widget[name=state]:contains('HR Calibration')",
+            trigger: currentStep("HR Calibration"),
         },
     ];
 }

@@ -1,4 +1,5 @@
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
 from odoo import _, api, fields, models
@@ -324,18 +325,36 @@ class PerformanceKpi(models.Model):
             raise UserError(_("Unknown KPI level: %(level)s", level=level))
         owner_ids = list(owner_ids)
         cache = {}
-        # sudo: a KPI points at ir.model and ir.model.fields, which only
-        # administrators read; whoever may see a target may see its value.
-        for kpi in self.sudo():
-            kpi._compute_into(cache, date_from, date_to, level, owner_ids, company)
+        with self._without_jit():
+            # sudo: a KPI points at ir.model and ir.model.fields, which only
+            # administrators read; whoever may see a target may see its value.
+            for kpi in self.sudo():
+                kpi._compute_into(cache, date_from, date_to, level, owner_ids, company)
         return {kpi.id: cache[kpi.id] for kpi in self}
+
+    @contextmanager
+    def _without_jit(self):
+        """PostgreSQL's JIT compiler off inside the block, as it was after.
+
+        KPI queries are grouped aggregates planned far above the JIT cost
+        threshold; compiling them takes longer than running them (seconds over
+        a million invoice lines), for no gain on plans this simple.
+        """
+        cr = self.env.cr
+        cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+        previous = cr.fetchone()[0]
+        try:
+            yield
+        finally:
+            if previous != "off" and not cr.closed:
+                cr.execute("SELECT set_config('jit', %s, true)", [previous])
 
     def _compute_into(self, cache, date_from, date_to, level, owner_ids, company):
         self.ensure_one()
         if self.id in cache:
             return cache[self.id]
         if self.kind == "source":
-            values = self._read_source_values(
+            values = self._read_shared_values(
                 date_from, date_to, level, owner_ids, company
             )
         elif self.kind == "ratio":
@@ -358,6 +377,29 @@ class PerformanceKpi(models.Model):
             values = dict.fromkeys(owner_ids, 0.0)
         cache[self.id] = values
         return values
+
+    def _read_shared_values(self, date_from, date_to, level, owner_ids, company):
+        """Values of this source KPI, through the values already read when the
+        context holds ``performance_kpi_values`` (a dict shared by the steps
+        of a close: target actuals, scorecards and statements of a period read
+        each KPI once). Only the owners not read yet are queried.
+
+        The shared values assume the documents do not change while the dict
+        lives: it is made for one run of a close, inside one transaction.
+        """
+        shared = self.env.context.get("performance_kpi_values")
+        if shared is None:
+            return self._read_source_values(
+                date_from, date_to, level, owner_ids, company
+            )
+        key = (self.id, date_from, date_to, level, company.id if company else False)
+        known = shared.setdefault(key, {})
+        missing = [owner for owner in owner_ids if owner not in known]
+        if missing:
+            known.update(
+                self._read_source_values(date_from, date_to, level, missing, company)
+            )
+        return {owner: known[owner] for owner in owner_ids}
 
     def _read_source_values(self, date_from, date_to, level, owner_ids, company):
         self.ensure_one()

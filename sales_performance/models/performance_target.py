@@ -586,16 +586,22 @@ class PerformanceTarget(models.Model):
                 target.period_id.state == "open" and target.kpi_id.kind != "manual"
             )
         )
-        groups = defaultdict(lambda: targets.browse())
+        groups = defaultdict(list)
         for target in targets:
-            groups[(target.period_id, target.owner_type, target.company_id)] |= target
-        for (period, level, company), batch in groups.items():
+            key = (target.period_id, target.owner_type, target.company_id)
+            groups[key].append(target.id)
+        changed = {}
+        for (period, level, company), ids in groups.items():
+            batch = targets.browse(ids)
             owners = {target: target._get_owner_id() for target in batch}
             values = batch.kpi_id._get_values(
                 period.date_start, period.date_end, level, set(owners.values()), company
             )
             for target, owner_id in owners.items():
-                target.actual = values[target.kpi_id.id][owner_id]
+                value = float(values[target.kpi_id.id][owner_id])
+                if value != target.actual:
+                    changed[target.id] = value
+        targets._set_actuals(changed)
         targets.actual_date = fields.Datetime.now()
         # Elapsed share moves with the calendar, not with a field: manual
         # KPIs too.
@@ -605,6 +611,22 @@ class PerformanceTarget(models.Model):
         self.env.add_to_compute(self._fields["elapsed_pct"], open_targets)
         open_targets.flush_recordset()
         return True
+
+    def _set_actuals(self, actuals):
+        """Store computed actuals, ``{target_id: value}``, in one batch.
+
+        A computed actual is never typed in, tracked or checked: it goes to
+        the cache as dirty and what depends on it (attainment, pace, status)
+        is marked to recompute, as ``write`` would do, without a ``write``
+        call per target (thousands at a period close). The flush writes
+        them with one UPDATE per batch.
+        """
+        if not actuals:
+            return
+        records = self.browse(list(actuals))
+        field = self._fields["actual"]
+        self.env.cache.update(records, field, list(actuals.values()), dirty=True)
+        records.modified([field.name])
 
     def action_allocate(self):
         """Allocate each target to its children by its allocation method.

@@ -105,28 +105,41 @@ class PerformanceInvoiceReport(models.Model):
     def _payment_parts_from(self, move):
         """FROM and WHERE of the partial reconciliations that settle the move
         aliased ``move`` by a payment (a bank, cash or payment entry; not a
-        credit note): ``part.amount`` in company currency, ``part.max_date``."""
+        credit note): ``part.amount`` in company currency, ``part.max_date``.
+
+        An invoice's receivable lines are debits, a credit note's are credits:
+        each side is looked up on its own index (one branch is skipped for
+        each move), and the paying entry is known from its line's stored
+        payment and journal, without opening the move.
+        """
         return SQL(
             """
-              FROM account_move_line term
-              JOIN account_partial_reconcile part
-                ON term.id IN (part.debit_move_id, part.credit_move_id)
+              FROM (
+                    SELECT part.amount, part.max_date,
+                           part.credit_move_id AS counterpart_id
+                      FROM account_move_line term
+                      JOIN account_partial_reconcile part
+                        ON part.debit_move_id = term.id
+                     WHERE term.move_id = %(move)s.id
+                       AND term.display_type = 'payment_term'
+                       AND %(move)s.move_type = 'out_invoice'
+                    UNION ALL
+                    SELECT part.amount, part.max_date,
+                           part.debit_move_id AS counterpart_id
+                      FROM account_move_line term
+                      JOIN account_partial_reconcile part
+                        ON part.credit_move_id = term.id
+                     WHERE term.move_id = %(move)s.id
+                       AND term.display_type = 'payment_term'
+                       AND %(move)s.move_type = 'out_refund'
+                   ) part
               JOIN account_move_line counterpart
-                ON counterpart.id = CASE
-                       WHEN part.debit_move_id = term.id
-                       THEN part.credit_move_id
-                       ELSE part.debit_move_id
-                   END
-              JOIN account_move paying ON paying.id = counterpart.move_id
-              JOIN account_journal journal ON journal.id = paying.journal_id
-             WHERE term.move_id = %s.id
-               AND term.display_type = 'payment_term'
-               AND (
-                   paying.origin_payment_id IS NOT NULL
-                   OR journal.type IN ('bank', 'cash')
-               )
+                ON counterpart.id = part.counterpart_id
+              JOIN account_journal journal ON journal.id = counterpart.journal_id
+             WHERE counterpart.payment_id IS NOT NULL
+                OR journal.type IN ('bank', 'cash')
             """,
-            SQL.identifier(move),
+            move=SQL.identifier(move),
         )
 
     def _from(self):

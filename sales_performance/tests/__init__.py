@@ -1,6 +1,7 @@
 from . import test_alerts
 from . import test_anomaly
 from . import test_allocation_tools
+from . import test_close
 from . import test_home
 from . import test_i18n
 from . import test_kpi

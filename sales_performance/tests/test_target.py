@@ -105,9 +105,12 @@ class TestTargetActuals(PerformanceCommon):
         )
         closed = self._target(500.0, owner=self.rep_1, period=self.feb)
         self.feb.action_close()
+        # Closing brings the actuals up to date, then freezes them.
+        self.assertEqual(closed.actual, 100.0)
+        self._invoices([(self.rep_1, 40.0, date(2025, 2, 11))])
         (manual | closed).action_compute()
         self.assertEqual(manual.actual, 85.0)
-        self.assertEqual(closed.actual, 0.0)
+        self.assertEqual(closed.actual, 100.0)
 
     def test_cron_refreshes_open_periods(self):
         """The scheduled job refreshes every target of an open period."""

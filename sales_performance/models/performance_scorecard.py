@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import pace, scoring
+from .batch import store_values
 from .performance_review_stage import REVIEW_STATES
 
 # What a person may write directly; everything else moves through the
@@ -197,10 +198,11 @@ class PerformanceScorecard(models.Model):
             ._lock()
             .filtered(lambda card: not card.frozen)
         )
-        groups = defaultdict(lambda: cards.browse())
+        groups = defaultdict(list)
         for card in cards:
-            groups[(card.period_id, card.company_id)] |= card
-        for (period, company), batch in groups.items():
+            groups[(card.period_id, card.company_id)].append(card.id)
+        for (period, company), ids in groups.items():
+            batch = cards.browse(ids)
             lines = batch.line_ids
             users = batch.user_id
             targets = (
@@ -222,13 +224,16 @@ class PerformanceScorecard(models.Model):
             values = computed_kpis._get_values(
                 period.date_start, period.date_end, "user", users.ids, company
             )
+            line_targets, line_actuals = {}, {}
             for line in lines:
                 user = line.scorecard_id.user_id
-                line.target = target_by_key.get(
+                line_targets[line.id] = target_by_key.get(
                     (user, line.kpi_id), line.template_line_id.default_target
                 )
                 if line.kpi_id.kind != "manual":
-                    line.actual = values[line.kpi_id.id][user.id]
+                    line_actuals[line.id] = values[line.kpi_id.id][user.id]
+            store_values(lines, "target", line_targets)
+            store_values(lines, "actual", line_actuals)
         cards.computed_date = fields.Datetime.now()
         return True
 
@@ -236,9 +241,82 @@ class PerformanceScorecard(models.Model):
     # Review
     # ------------------------------------------------------------
 
-    def _start_review(self):
-        self.sudo().write({"state": "self_review"})
-        self._activity_update()
+    # ------------------------------------------------------------
+    # Followers, in batch
+    # ------------------------------------------------------------
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """Inside a batch (context ``performance_pending_followers``, a set),
+        the default subscriptions of partners are collected instead of
+        written one record at a time (activity creation subscribes each
+        assignee separately); ``_subscribe_pending`` writes them at once."""
+        pending = self.env.context.get("performance_pending_followers")
+        if pending is None or subtype_ids or not partner_ids:
+            return super().message_subscribe(
+                partner_ids=partner_ids, subtype_ids=subtype_ids
+            )
+        pending.update((card_id, pid) for card_id in self.ids for pid in partner_ids)
+        return True
+
+    def _message_auto_subscribe(self, updated_values, followers_existing_policy="skip"):
+        # The salesperson (the only tracked user field) follows their
+        # scorecard: collected with the rest in a batch.
+        pending = self.env.context.get("performance_pending_followers")
+        if pending is None:
+            return super()._message_auto_subscribe(
+                updated_values, followers_existing_policy=followers_existing_policy
+            )
+        user = self.env["res.users"].sudo().browse(updated_values.get("user_id"))
+        if user.partner_id:
+            pending.update((card_id, user.partner_id.id) for card_id in self.ids)
+        return True
+
+    @api.model
+    def _subscribe_pending(self, pending):
+        """Write the followers collected in ``pending`` ({(scorecard id,
+        partner id)}) with Odoo's default subtypes (those of a customer for
+        portal partners), skipping those already there: one search, one
+        create."""
+        if not pending:
+            return
+        Followers = self.env["mail.followers"].sudo()
+        card_ids = {card_id for card_id, _pid in pending}
+        partner_ids = {pid for _card_id, pid in pending}
+        existing = Followers.search_fetch(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", list(card_ids)),
+                ("partner_id", "in", list(partner_ids)),
+            ],
+            ["res_id", "partner_id"],
+        )
+        missing = pending - {(f.res_id, f.partner_id.id) for f in existing}
+        if not missing:
+            return
+        default, _internal, external = self.env[
+            "mail.message.subtype"
+        ].default_subtypes(self._name)
+        customers = set(
+            self.env["res.partner"]
+            .sudo()
+            .search([("id", "in", list(partner_ids)), ("partner_share", "=", True)])
+            .ids
+        )
+        Followers.create(
+            [
+                {
+                    "res_model": self._name,
+                    "res_id": card_id,
+                    "partner_id": pid,
+                    "subtype_ids": [
+                        fields.Command.set(
+                            (external if pid in customers else default).ids
+                        )
+                    ],
+                }
+                for card_id, pid in sorted(missing)
+            ]
+        )
 
     def action_submit(self):
         """The salesperson hands their self review to their team leader."""
@@ -497,7 +575,16 @@ class PerformanceScorecard(models.Model):
                         "date_deadline": today + timedelta(days=stage.deadline_days),
                     }
                 )
-        self.env["mail.activity"].sudo().create(vals_list)
+        Activity = self.env["mail.activity"].sudo()
+        if len(vals_list) > 1:
+            # Many scorecards at once (a period's generation, a team's
+            # approval): no "assigned to you" mail per activity (a rendered
+            # mail and a dozen queries each, the better part of generating a
+            # thousand scorecards). Each activity is in its assignee's queue
+            # (systray, and My Performance for the salesperson). One
+            # scorecard moving on keeps Odoo's mail to the next person.
+            Activity = Activity.with_context(mail_activity_quick_update=True)
+        Activity.create(vals_list)
 
 
 class PerformanceScorecardLine(models.Model):

@@ -139,15 +139,27 @@ class PerformanceScorecardTemplate(models.Model):
         ]
         Scorecard.check_access("create")
         # sudo: scorecard lines are only ever made from their template, here.
-        # Each salesperson follows their scorecard without a separate "assigned
-        # to you" mail: the self review activity that follows tells them.
+        # They start at the self review. Each salesperson follows their
+        # scorecard without a separate "assigned to you" mail: the self review
+        # activity tells them. Followers of all the new scorecards (the
+        # salesperson, the activity's assignee) are written in one batch.
+        pending = set()
+        # The salespeople's partners in one read, for their subscriptions and
+        # the scorecards' names (read one by one by each activity).
+        self.env["res.users"].browse({vals["user_id"] for vals in vals_list}).mapped(
+            "partner_id.name"
+        )
         new_cards = (
             Scorecard.sudo()
-            .with_context(mail_auto_subscribe_no_notify=True)
+            .with_context(
+                mail_auto_subscribe_no_notify=True,
+                performance_pending_followers=pending,
+            )
             .create(vals_list)
-            .with_env(self.env)
         )
-        new_cards._start_review()
+        new_cards._activity_update()
+        Scorecard._subscribe_pending(pending)
+        new_cards = new_cards.with_env(self.env)
         scorecards = existing | new_cards
         scorecards.action_compute()
         return scorecards
@@ -159,6 +171,7 @@ class PerformanceScorecardTemplate(models.Model):
             "period_id": period.id,
             "user_id": user.id,
             "company_id": self.company_id.id,
+            "state": "self_review",
             "line_ids": [
                 fields.Command.create(line._prepare_scorecard_line_vals())
                 for line in self.line_ids

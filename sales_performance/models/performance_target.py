@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero, float_round
 
 from ..tools import allocation, pace
+from .batch import store_values
 
 CHILD_LEVEL = {"company": "team", "team": "user"}
 
@@ -590,7 +591,7 @@ class PerformanceTarget(models.Model):
         for target in targets:
             key = (target.period_id, target.owner_type, target.company_id)
             groups[key].append(target.id)
-        changed = {}
+        actuals = {}
         for (period, level, company), ids in groups.items():
             batch = targets.browse(ids)
             owners = {target: target._get_owner_id() for target in batch}
@@ -598,10 +599,8 @@ class PerformanceTarget(models.Model):
                 period.date_start, period.date_end, level, set(owners.values()), company
             )
             for target, owner_id in owners.items():
-                value = float(values[target.kpi_id.id][owner_id])
-                if value != target.actual:
-                    changed[target.id] = value
-        targets._set_actuals(changed)
+                actuals[target.id] = values[target.kpi_id.id][owner_id]
+        store_values(targets, "actual", actuals)
         targets.actual_date = fields.Datetime.now()
         # Elapsed share moves with the calendar, not with a field: manual
         # KPIs too.
@@ -611,22 +610,6 @@ class PerformanceTarget(models.Model):
         self.env.add_to_compute(self._fields["elapsed_pct"], open_targets)
         open_targets.flush_recordset()
         return True
-
-    def _set_actuals(self, actuals):
-        """Store computed actuals, ``{target_id: value}``, in one batch.
-
-        A computed actual is never typed in, tracked or checked: it goes to
-        the cache as dirty and what depends on it (attainment, pace, status)
-        is marked to recompute, as ``write`` would do, without a ``write``
-        call per target (thousands at a period close). The flush writes
-        them with one UPDATE per batch.
-        """
-        if not actuals:
-            return
-        records = self.browse(list(actuals))
-        field = self._fields["actual"]
-        self.env.cache.update(records, field, list(actuals.values()), dirty=True)
-        records.modified([field.name])
 
     def action_allocate(self):
         """Allocate each target to its children by its allocation method.

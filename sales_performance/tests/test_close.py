@@ -90,10 +90,12 @@ class TestPeriodClose(ScorecardCommon):
         """Closing runs the close, then the period's targets keep their
         actuals whatever comes after."""
         target = self._target(1000.0, owner=self.rep_1, period=self.jan)
+        card = self._rep_card()
         self._invoices([(self.rep_1, 300.0, JAN_15)])
-        self.jan.action_close()
+        self.jan.with_user(self.perf_admin).action_close()
         self.assertEqual(self.jan.state, "closed")
         self.assertEqual(target.actual, 300.0)
+        self.assertEqual(self._line(card, self.kpi_revenue).actual, 300.0)
         self._invoices([(self.rep_1, 50.0, JAN_15)])
         self.env["performance.target"]._cron_compute_actuals()
         self.assertEqual(target.actual, 300.0)

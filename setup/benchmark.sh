@@ -127,7 +127,7 @@ measure_point() {
     run --db "$point_db" generate --reps "$point_reps" --teams "$teams" \
         --lines "$point_lines" | tee "$run_dir/generate-$point_db.json"
     psql -X -q -d "$point_db" -c "VACUUM ANALYZE" >/dev/null
-    for step in bound actuals scorecards scorecards_quiet statements close home; do
+    for step in bound actuals scorecards statements close home; do
         sp_info "[$point_reps reps, $point_lines lines] measuring $step"
         run --db "$point_db" measure "$step" \
             --out "$results/${point_reps}_${point_lines}_${step}.json" >/dev/null

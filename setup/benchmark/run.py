@@ -30,7 +30,6 @@ STEPS = (
     "bound",
     "actuals",
     "scorecards",
-    "scorecards_quiet",
     "statements",
     "close",
     "home",
@@ -197,11 +196,6 @@ def _close_steps(env, meta, period):
         "actuals": lambda: targets.action_compute(),
         "scorecards": lambda: template.generate_scorecards(period),
         "statements": lambda: plan.generate_statements(period),
-        # What-if: the same, with the review activities created without the
-        # notification mail Odoo sends each assignee.
-        "scorecards_quiet": lambda: template.with_context(
-            mail_activity_quick_update=True
-        ).generate_scorecards(period),
     }
 
 
@@ -282,25 +276,17 @@ def cmd_measure(env, args):
     meta = json.loads(env["ir.config_parameter"].get_param(META_KEY))
     period = env["performance.period"].browse(meta["period_id"])
     step = args.step
-    if step in ("actuals", "scorecards", "scorecards_quiet", "statements", "close"):
+    if step in ("actuals", "scorecards", "statements", "close"):
         _reset(env, meta, period)
     if step == "bound":
         result = _bound(env, meta, period)
     elif step == "home":
         result = _home(env, meta)
     elif step == "close":
-        steps = _close_steps(env, meta, period)
-        parts = {}
-        queries = query_count()
-        start = time.perf_counter()
-        for name in ("actuals", "scorecards", "statements"):
-            _value, parts[name] = timed(env, steps[name])
-        result = {
-            "seconds": round(time.perf_counter() - start, 3),
-            "queries": query_count() - queries,
-            "peak_mib": round(peak_rss_mib(), 1),
-            "parts": parts,
-        }
+        # The product's close (performance.period._run_close): target
+        # actuals, then scorecards, then statements, each KPI read once.
+        template = env["performance.scorecard.template"].browse(meta["template_id"])
+        _value, result = timed(env, lambda: period._run_close(templates=template))
         statements = env["incentive.statement"].search(
             [("plan_id", "=", meta["plan_id"]), ("period_id", "=", period.id)]
         )
@@ -453,12 +439,8 @@ def cmd_report(args):
             ("bound", "bare SQL aggregation (lower bound)"),
             ("actuals", "(a) refresh all target actuals"),
             ("scorecards", "(b) generate all scorecards"),
-            (
-                "scorecards_quiet",
-                "(b) what-if: review activities without notification mails",
-            ),
             ("statements", "(c) generate all statements"),
-            ("close", "(d) whole close (a+b+c)"),
+            ("close", "(d) whole close (a, b, c reading each KPI once)"),
             ("oca_settle", "OCA commission settlement"),
         ):
             step = steps.get(name)

@@ -132,6 +132,7 @@ class PerformancePeriod(models.Model):
                 )
         self._run_close()
         self.write({"state": "closed"})
+        return True
 
     def _run_close(self, templates=None):
         """Refresh everything computed for these periods, reading each KPI
@@ -159,6 +160,7 @@ class PerformancePeriod(models.Model):
                 )
             if period_templates:
                 period_templates.with_env(self.env).generate_scorecards(period)
+        return True
 
     def action_reopen(self):
         for period in self:

@@ -11,7 +11,7 @@ class PerformancePeriod(models.Model):
         measure attainment with are not read again."""
         if "performance_kpi_values" not in self.env.context:
             self = self.with_context(performance_kpi_values={})
-        super()._run_close(templates=templates)
+        result = super()._run_close(templates=templates)
         # sudo: closing is the performance administrator's, who need not
         # manage incentives; the statements are derived as the daily job
         # derives them.
@@ -27,3 +27,4 @@ class PerformancePeriod(models.Model):
             )
             if plans:
                 plans.generate_statements(period)
+        return result

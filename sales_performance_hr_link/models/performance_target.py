@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.sales_performance.models.batch import store_values
+
 from ..tools import proration
 
 
@@ -66,10 +68,12 @@ class PerformanceTarget(models.Model):
                 target.owner_type == "user" and target.period_id.state == "open"
             )
         )
-        groups = defaultdict(lambda: targets.browse())
+        groups = defaultdict(list)
         for target in targets:
-            groups[target.period_id] |= target
-        for period, batch in groups.items():
+            groups[target.period_id].append(target.id)
+        factors_by_target, missing_by_target = {}, {}
+        for period, ids in groups.items():
+            batch = targets.browse(ids)
             employees = batch.employee_id
             factors = employees._get_performance_proration(
                 period.date_start, period.date_end
@@ -92,10 +96,9 @@ class PerformanceTarget(models.Model):
                     )
                 else:
                     factor, missing = 1.0, True
-                if (target.proration_factor, target.proration_missing) != (
-                    factor,
-                    missing,
-                ):
-                    target.write(
-                        {"proration_factor": factor, "proration_missing": missing}
-                    )
+                factors_by_target[target.id] = factor
+                missing_by_target[target.id] = missing
+        # Derived from HR data for thousands of targets at a close: stored in
+        # one batch (only the changed ones), not a write per target.
+        store_values(targets, "proration_factor", factors_by_target)
+        store_values(targets, "proration_missing", missing_by_target)

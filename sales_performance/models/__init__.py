@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_users
 from . import res_config_settings
+from . import account_move
 from . import sale_order
 from . import performance_period
 from . import performance_kpi

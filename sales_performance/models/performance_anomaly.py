@@ -244,25 +244,19 @@ class PerformanceAnomalyRule(models.Model):
     def _detect_new_customer_burst(self, date_from, date_to):
         """At least ``min_count`` new customers (first posted customer invoice
         in the company) for one salesperson within ``window_days`` days."""
+        self.env["account.move"].flush_model(
+            ["invoice_user_id", "invoice_date", "company_id", "commercial_partner_id"]
+        )
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT first.id, first.invoice_user_id, first.company_id,
-                       first.invoice_date, first.commercial_partner_id
-                  FROM (
-                      SELECT DISTINCT ON (move.company_id,
-                                          move.commercial_partner_id)
-                             move.id, move.invoice_user_id, move.company_id,
-                             move.invoice_date, move.commercial_partner_id
-                        FROM account_move move
-                       WHERE move.move_type = 'out_invoice'
-                         AND move.state = 'posted'
-                         AND %(company)s
-                       ORDER BY move.company_id, move.commercial_partner_id,
-                                move.invoice_date, move.id
-                  ) first
-                 WHERE first.invoice_user_id IS NOT NULL
-                   AND first.invoice_date BETWEEN %(history_from)s AND %(date_to)s
+                SELECT move.id, move.invoice_user_id, move.company_id,
+                       move.invoice_date, move.commercial_partner_id
+                  FROM account_move move
+                 WHERE move.performance_is_new_customer
+                   AND move.invoice_user_id IS NOT NULL
+                   AND move.invoice_date BETWEEN %(history_from)s AND %(date_to)s
+                   AND %(company)s
                 """,
                 history_from=date_from - timedelta(days=self.window_days - 1),
                 date_to=date_to,

@@ -1,14 +1,14 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
-from odoo.tools.sql import create_index
 
 
 class PerformanceInvoiceReport(models.Model):
     """Posted customer invoices and refunds, in company currency, with the
     paid part and whether the invoice made a new customer.
 
-    A plain projection of ``account_move``: PostgreSQL pushes filters on its
-    columns down to the table and its indexes. KPIs read it for collection
+    A plain projection of ``account_move`` (the paid part and the new
+    customer flag are stored on the invoice): PostgreSQL pushes filters on
+    its columns down to the table and its indexes. KPIs read it for collection
     rate and new customers; every row opens its invoice.
     """
 
@@ -17,6 +17,25 @@ class PerformanceInvoiceReport(models.Model):
     _auto = False
     _rec_name = "name"
     _order = "invoice_date desc, id desc"
+    # Read before the view: pending payments and postings are flushed first.
+    _depends = {
+        "account.move": [
+            "name",
+            "move_type",
+            "state",
+            "invoice_date",
+            "invoice_user_id",
+            "team_id",
+            "company_id",
+            "commercial_partner_id",
+            "amount_untaxed_signed",
+            "amount_total_signed",
+            "amount_residual_signed",
+            "performance_amount_paid",
+            "performance_is_new_customer",
+        ],
+        "res.company": ["currency_id"],
+    }
 
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     name = fields.Char(string="Invoice Number", readonly=True)
@@ -46,18 +65,6 @@ class PerformanceInvoiceReport(models.Model):
         help="The customer's first posted invoice in this company.",
     )
 
-    def init(self):
-        # ``is_new_customer`` looks for an earlier invoice of the customer for
-        # every invoice read: without this index each look-up scans all the
-        # invoices dated before, quadratic in the number of invoices.
-        create_index(
-            self.env.cr,
-            "account_move_performance_first_invoice_index",
-            "account_move",
-            ["commercial_partner_id", "company_id", "invoice_date", "id"],
-            where="move_type = 'out_invoice' AND state = 'posted'",
-        )
-
     @property
     def _table_query(self):
         return SQL("%s %s %s", self._select(), self._from(), self._where())
@@ -78,75 +85,20 @@ class PerformanceInvoiceReport(models.Model):
                 company.currency_id AS currency_id,
                 move.amount_untaxed_signed AS amount_untaxed,
                 move.amount_total_signed AS amount_total,
-                -- Odoo leaves a move without any reconciliation "not paid":
-                -- only the others are looked up (most of a month's invoices
-                -- at its close).
-                CASE WHEN move.payment_state = 'not_paid' THEN 0 ELSE (
-                    SELECT CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END
-                           * COALESCE(SUM(part.amount), 0)
-                    %s
-                ) END AS amount_paid,
+                CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END
+                    * COALESCE(move.performance_amount_paid, 0) AS amount_paid,
                 move.amount_residual_signed AS amount_residual,
-                move.move_type = 'out_invoice' AND NOT EXISTS (
-                    SELECT 1
-                      FROM account_move earlier
-                     WHERE earlier.commercial_partner_id = move.commercial_partner_id
-                       AND earlier.company_id = move.company_id
-                       AND earlier.move_type = 'out_invoice'
-                       AND earlier.state = 'posted'
-                       AND (earlier.invoice_date, earlier.id)
-                           < (move.invoice_date, move.id)
-                ) AS is_new_customer
-            """,
-            self._payment_parts_from("move"),
-        )
-
-    @api.model
-    def _payment_parts_from(self, move):
-        """FROM and WHERE of the partial reconciliations that settle the move
-        aliased ``move`` by a payment (a bank, cash or payment entry; not a
-        credit note): ``part.amount`` in company currency, ``part.max_date``.
-
-        An invoice's receivable lines are debits, a credit note's are credits:
-        each side is looked up on its own index (one branch is skipped for
-        each move), and the paying entry is known from its line's stored
-        payment and journal, without opening the move.
-        """
-        return SQL(
+                move.performance_is_new_customer AS is_new_customer
             """
-              FROM (
-                    SELECT part.amount, part.max_date,
-                           part.credit_move_id AS counterpart_id
-                      FROM account_move_line term
-                      JOIN account_partial_reconcile part
-                        ON part.debit_move_id = term.id
-                     WHERE term.move_id = %(move)s.id
-                       AND term.display_type = 'payment_term'
-                       AND %(move)s.move_type = 'out_invoice'
-                    UNION ALL
-                    SELECT part.amount, part.max_date,
-                           part.debit_move_id AS counterpart_id
-                      FROM account_move_line term
-                      JOIN account_partial_reconcile part
-                        ON part.credit_move_id = term.id
-                     WHERE term.move_id = %(move)s.id
-                       AND term.display_type = 'payment_term'
-                       AND %(move)s.move_type = 'out_refund'
-                   ) part
-              JOIN account_move_line counterpart
-                ON counterpart.id = part.counterpart_id
-              JOIN account_journal journal ON journal.id = counterpart.journal_id
-             WHERE counterpart.payment_id IS NOT NULL
-                OR journal.type IN ('bank', 'cash')
-            """,
-            move=SQL.identifier(move),
         )
 
     def _from(self):
         return SQL(
             """
             FROM account_move move
-            JOIN res_company company ON company.id = move.company_id
+            -- Every move has a company: a LEFT JOIN on its key that
+            -- PostgreSQL drops from the queries that read no currency.
+            LEFT JOIN res_company company ON company.id = move.company_id
             """
         )
 

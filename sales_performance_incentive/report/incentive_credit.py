@@ -105,7 +105,7 @@ class IncentiveCredit(models.Model):
                      GROUP BY part.max_date
                 ) paid ON TRUE
                 """,
-                self.env["performance.invoice.report"]._payment_parts_from("move"),
+                self.env["account.move"]._performance_payment_parts("move"),
             )
         share = SQL("COALESCE(split.percentage, 100.0) / 100.0")
         sign = SQL("CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END")

@@ -468,8 +468,21 @@ def write_sql(env, spec):
     _load_spec_rows(cr, rows)
     counts = _insert_rows(cr, templates, rows["links"])
     env.invalidate_all()
+    _store_invoice_answers(env, spec)
     env.registry.clear_cache()
     return counts
+
+
+def _store_invoice_answers(env, spec):
+    """What sales_performance stores on each invoice (the part paid by
+    payments, the customer's first invoice), filled by the statements the
+    addon itself runs when it is installed on existing invoices."""
+    moves = env["account.move"]
+    moves._performance_fill_amount_paid([inv["move_id"] for inv in spec["invoices"]])
+    company = spec["master"]["company"].id
+    moves._performance_update_new_customers(
+        {(inv["partner_id"], company) for inv in spec["invoices"]}
+    )
 
 
 def _spec_rows(cr, spec, templates):
@@ -819,6 +832,9 @@ def _insert_rows(cr, templates, link_rows):
         "amount_residual": "s.residual",
         "payment_state": "s.payment_state",
         "is_manually_modified": "s.modified",
+        # Filled after the insert, as sales_performance fills existing moves.
+        "performance_amount_paid": "0",
+        "performance_is_new_customer": "NULL::boolean",
     }
     doc_overrides = dict(
         move_overrides,

@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 NUMERIC_TYPES = ("integer", "float", "monetary")
@@ -312,25 +313,65 @@ class PerformanceKpi(models.Model):
             return total / count if count else 0.0
         return aggregates[0] or 0.0
 
+    def _get_source_key(self):
+        """Source KPIs with the same key count the same records: they are read
+        together, one grouped query with the aggregates of each (invoiced
+        total and collected amount of the invoice analysis)."""
+        self.ensure_one()
+        return (
+            self.model_id.id,
+            self.company_id.id,
+            (self.domain or "[]").strip(),
+            self.date_field_id.id,
+            self.user_field_id.id,
+            self.team_field_id.id,
+        )
+
     def _get_values(self, date_from, date_to, level, owner_ids, company):
         """Values of these KPIs for many owners between two dates.
 
         ``level`` is ``user``, ``team`` or ``company`` and ``owner_ids`` are ids
         of users, teams or companies. Returns ``{kpi_id: {owner_id: value}}``
-        with a value for every owner (0 when nothing counts). Each source KPI
-        costs one grouped query, whatever the number of owners; a ratio KPI
-        costs the queries of its operands, each computed once.
+        with a value for every owner (0 when nothing counts). Source KPIs
+        counting the same records cost one grouped query together, whatever
+        the number of owners; a ratio KPI costs the queries of its operands,
+        each read once.
         """
-        if level not in LEVELS:
-            raise UserError(_("Unknown KPI level: %(level)s", level=level))
-        owner_ids = list(owner_ids)
-        cache = {}
+        return self._get_level_values(date_from, date_to, {level: owner_ids}, company)[
+            level
+        ]
+
+    def _get_level_values(self, date_from, date_to, owners_by_level, company):
+        """Values of these KPIs at several levels at once: ``owners_by_level``
+        is ``{level: owner_ids}``, the result ``{level: {kpi_id: {owner_id:
+        value}}}``. Levels grouping by a column of the source (salesperson,
+        team, company) share one query per source (see :meth:`_read_levels`).
+        """
+        for level in owners_by_level:
+            if level not in LEVELS:
+                raise UserError(_("Unknown KPI level: %(level)s", level=level))
+        owners_by_level = {level: list(ids) for level, ids in owners_by_level.items()}
+        caches = {level: {} for level in owners_by_level}
         with self._without_jit():
             # sudo: a KPI points at ir.model and ir.model.fields, which only
             # administrators read; whoever may see a target may see its value.
-            for kpi in self.sudo():
-                kpi._compute_into(cache, date_from, date_to, level, owner_ids, company)
-        return {kpi.id: cache[kpi.id] for kpi in self}
+            kpis = self.sudo()
+            sources = (kpis | kpis._get_ratio_operands()).filtered(
+                lambda kpi: kpi.kind == "source"
+            )
+            for group in sources.grouped(lambda kpi: kpi._get_source_key()).values():
+                values = group._read_shared_values(
+                    date_from, date_to, owners_by_level, company
+                )
+                for level, by_kpi in values.items():
+                    caches[level].update(by_kpi)
+            for level, owner_ids in owners_by_level.items():
+                for kpi in kpis:
+                    kpi._compute_into(caches[level], owner_ids)
+        return {
+            level: {kpi.id: caches[level][kpi.id] for kpi in self}
+            for level in owners_by_level
+        }
 
     @contextmanager
     def _without_jit(self):
@@ -349,21 +390,14 @@ class PerformanceKpi(models.Model):
             if previous != "off" and not cr.closed:
                 cr.execute("SELECT set_config('jit', %s, true)", [previous])
 
-    def _compute_into(self, cache, date_from, date_to, level, owner_ids, company):
+    def _compute_into(self, cache, owner_ids):
+        """Values of this KPI into ``cache``, where source KPIs already are."""
         self.ensure_one()
         if self.id in cache:
             return cache[self.id]
-        if self.kind == "source":
-            values = self._read_shared_values(
-                date_from, date_to, level, owner_ids, company
-            )
-        elif self.kind == "ratio":
-            numerators = self.numerator_id._compute_into(
-                cache, date_from, date_to, level, owner_ids, company
-            )
-            denominators = self.denominator_id._compute_into(
-                cache, date_from, date_to, level, owner_ids, company
-            )
+        if self.kind == "ratio":
+            numerators = self.numerator_id._compute_into(cache, owner_ids)
+            denominators = self.denominator_id._compute_into(cache, owner_ids)
             factor = 100.0 if self.unit == "percent" else 1.0
             values = {
                 owner: (
@@ -378,8 +412,9 @@ class PerformanceKpi(models.Model):
         cache[self.id] = values
         return values
 
-    def _read_shared_values(self, date_from, date_to, level, owner_ids, company):
-        """Values of this source KPI, through the values already read when the
+    def _read_shared_values(self, date_from, date_to, owners_by_level, company):
+        """Values of these source KPIs of one source key, ``{level: {kpi_id:
+        {owner_id: value}}}``, through the values already read when the
         context holds ``performance_kpi_values`` (a dict shared by the steps
         of a close: target actuals, scorecards and statements of a period read
         each KPI once). Only the owners not read yet are queried.
@@ -389,53 +424,199 @@ class PerformanceKpi(models.Model):
         """
         shared = self.env.context.get("performance_kpi_values")
         if shared is None:
-            return self._read_source_values(
-                date_from, date_to, level, owner_ids, company
+            return self._read_values(date_from, date_to, owners_by_level, company)
+        company_id = company.id if company else False
+        known = {
+            (level, kpi.id): shared.setdefault(
+                (kpi.id, date_from, date_to, level, company_id), {}
             )
-        key = (self.id, date_from, date_to, level, company.id if company else False)
-        known = shared.setdefault(key, {})
-        missing = [owner for owner in owner_ids if owner not in known]
+            for level in owners_by_level
+            for kpi in self
+        }
+        missing = {}
+        for level, owner_ids in owners_by_level.items():
+            owners = [
+                owner
+                for owner in owner_ids
+                if any(owner not in known[level, kpi.id] for kpi in self)
+            ]
+            if owners:
+                missing[level] = owners
         if missing:
-            known.update(
-                self._read_source_values(date_from, date_to, level, missing, company)
+            read = self._read_values(date_from, date_to, missing, company)
+            for level, by_kpi in read.items():
+                for kpi_id, values in by_kpi.items():
+                    known[level, kpi_id].update(values)
+        return {
+            level: {
+                kpi.id: {owner: known[level, kpi.id][owner] for owner in owner_ids}
+                for kpi in self
+            }
+            for level, owner_ids in owners_by_level.items()
+        }
+
+    def _read_values(self, date_from, date_to, owners_by_level, company):
+        """Values of these source KPIs of one source key at each level: the
+        levels that group by a column of the source in one query, the others
+        (team values summed over members, company values of a source without
+        company) each on its own."""
+        Source = self.env[self[:1].model_id.model]
+        columns = self._get_level_columns(Source, owners_by_level)
+        result = {}
+        if len(columns) > 1:
+            result = self._read_levels(
+                date_from, date_to, owners_by_level, columns, company
             )
-        return {owner: known[owner] for owner in owner_ids}
+        for level, owner_ids in owners_by_level.items():
+            if level not in result:
+                result[level] = self._read_source_values(
+                    date_from, date_to, level, owner_ids, company
+                )
+        return result
+
+    def _get_level_columns(self, Source, owners_by_level):
+        """``{level: field}``: the field of the source each asked level groups
+        by, for the levels that have one."""
+        kpi = self[:1]
+        columns = {}
+        for level, owner_ids in owners_by_level.items():
+            if not owner_ids:
+                continue
+            if level == "user":
+                columns[level] = kpi.user_field_id.name
+            elif level == "team" and kpi.team_field_id:
+                columns[level] = kpi.team_field_id.name
+            elif level == "company" and "company_id" in Source._fields:
+                columns[level] = "company_id"
+        return columns
+
+    def _get_aggregate_slices(self):
+        """The aggregates of these KPIs without repeats, and for each KPI the
+        positions of its own among them."""
+        aggregates = []
+        for kpi in self:
+            aggregates.extend(a for a in kpi._get_aggregates() if a not in aggregates)
+        slices = {
+            kpi.id: [aggregates.index(a) for a in kpi._get_aggregates()] for kpi in self
+        }
+        return aggregates, slices
+
+    def _read_levels(self, date_from, date_to, owners_by_level, columns, company):
+        """Values of these source KPIs of one source key at the levels of
+        ``columns`` (``{level: field}``), in one query: the source's records
+        of any of the owners, grouped by ``GROUPING SETS``, one set per level.
+        PostgreSQL computes each set on its own, so every level's value is
+        exactly what its own grouped read gives (distinct counts included),
+        for one scan of the period instead of one per level.
+
+        Built from the ORM's own pieces of ``_read_group`` (domain, group-by
+        terms, aggregates), so the SQL is the one the ORM would write.
+        """
+        kpi = self[:1]
+        # sudo: as in _read_source_values, a total over documents the person
+        # asking may not read one by one; the company is in the domain.
+        Source = self.env[kpi.model_id.model].sudo()
+        if not Source._auto:
+            self.env.flush_all()
+        levels = list(columns)
+        aggregates, slices = self._get_aggregate_slices()
+        domain = kpi._get_source_domain(date_from, date_to, company)
+        if not (
+            "company" in columns
+            and company
+            and set(company.ids) <= set(owners_by_level["company"])
+        ):
+            # Without all of its companies asked, the records of the owners;
+            # with them, every record of the domain counts already.
+            domain = expression.AND(
+                [
+                    domain,
+                    expression.OR(
+                        [
+                            [(columns[level], "in", owners_by_level[level])]
+                            for level in levels
+                        ]
+                    ),
+                ]
+            )
+        query = Source._search(domain)
+        terms = [Source._read_group_groupby(columns[level], query) for level in levels]
+        query.groupby = SQL(
+            "GROUPING SETS (%s)", SQL(", ").join(SQL("(%s)", term) for term in terms)
+        )
+        rows = self.env.execute_query(
+            query.select(
+                *terms,
+                *(SQL("GROUPING(%s)", term) for term in terms),
+                *(Source._read_group_select(spec, query) for spec in aggregates),
+            )
+        )
+        result = {
+            level: {k.id: dict.fromkeys(owners_by_level[level], 0.0) for k in self}
+            for level in levels
+        }
+        width = len(levels)
+        for row in rows:
+            # GROUPING() is 0 for the one column grouped by this row's set.
+            index = row[width : 2 * width].index(0)
+            values = result[levels[index]]
+            owner = row[index]
+            if owner not in values[kpi.id]:
+                continue
+            measures = row[2 * width :]
+            for k in self:
+                values[k.id][owner] = k._aggregate_value(
+                    [measures[i] for i in slices[k.id]]
+                )
+        return result
 
     def _read_source_values(self, date_from, date_to, level, owner_ids, company):
-        self.ensure_one()
+        """Values of these source KPIs of one source key: one grouped query
+        with the aggregates of all of them. Returns ``{kpi_id: {owner_id:
+        value}}``."""
+        kpi = self[:1]
         # sudo: a KPI value is a total over documents the person asking may
         # not read one by one (a rep's team target counts the whole team).
         # The company is filtered explicitly in the domain instead.
-        Source = self.env[self.model_id.model].sudo()
+        Source = self.env[kpi.model_id.model].sudo()
         if not Source._auto:
             # A reporting view reads tables the ORM does not know it depends on.
             self.env.flush_all()
-        domain = self._get_source_domain(date_from, date_to, company)
-        aggregates = self._get_aggregates()
-        values = dict.fromkeys(owner_ids, 0.0)
+        result = {k.id: dict.fromkeys(owner_ids, 0.0) for k in self}
         if not owner_ids:
-            return values
+            return result
+        domain = kpi._get_source_domain(date_from, date_to, company)
+        aggregates, slices = self._get_aggregate_slices()
         if level == "company":
             if "company_id" in Source._fields:
                 groupby_field = "company_id"
             else:
                 [row] = Source._read_group(domain, [], aggregates)
-                return dict.fromkeys(owner_ids, self._aggregate_value(row))
-        elif level == "team" and self.team_field_id:
-            groupby_field = self.team_field_id.name
+                for k in self:
+                    value = k._aggregate_value([row[i] for i in slices[k.id]])
+                    result[k.id] = dict.fromkeys(owner_ids, value)
+                return result
+        elif level == "team" and kpi.team_field_id:
+            groupby_field = kpi.team_field_id.name
         elif level == "team":
             return self._read_team_values_by_members(
-                Source, domain, aggregates, owner_ids
+                Source, domain, aggregates, slices, owner_ids
             )
         else:
-            groupby_field = self.user_field_id.name
+            groupby_field = kpi.user_field_id.name
         domain = expression.AND([domain, [(groupby_field, "in", owner_ids)]])
         for owner, *row in Source._read_group(domain, [groupby_field], aggregates):
-            values[owner.id] = self._aggregate_value(row)
-        return values
+            for k in self:
+                result[k.id][owner.id] = k._aggregate_value(
+                    [row[i] for i in slices[k.id]]
+                )
+        return result
 
-    def _read_team_values_by_members(self, Source, domain, aggregates, team_ids):
-        """Team values of a KPI without a team field: its members' documents."""
+    def _read_team_values_by_members(
+        self, Source, domain, aggregates, slices, team_ids
+    ):
+        """Team values of KPIs without a team field: their members' documents
+        (a member of two teams counts in both)."""
         memberships = (
             self.env["crm.team.member"]
             .sudo()
@@ -444,21 +625,24 @@ class PerformanceKpi(models.Model):
         teams_by_user = defaultdict(list)
         for membership in memberships:
             teams_by_user[membership["user_id"][0]].append(membership["crm_team_id"][0])
-        user_field = self.user_field_id.name
+        user_field = self[:1].user_field_id.name
         domain = expression.AND([domain, [(user_field, "in", list(teams_by_user))]])
-        totals = defaultdict(float)
-        counts = defaultdict(int)
+        # Each aggregate summed over the members, per team.
+        totals = defaultdict(lambda: [0.0] * len(aggregates))
         for user, *row in Source._read_group(domain, [user_field], aggregates):
             for team_id in teams_by_user[user.id]:
-                totals[team_id] += row[0] or 0.0
-                if self.aggregation == "avg":
-                    counts[team_id] += row[1]
-        if self.aggregation == "avg":
-            return {
-                team: totals[team] / counts[team] if counts[team] else 0.0
+                team_totals = totals[team_id]
+                for index, value in enumerate(row):
+                    team_totals[index] += value or 0.0
+        return {
+            k.id: {
+                team: k._aggregate_value([totals[team][i] for i in slices[k.id]])
+                if team in totals
+                else 0.0
                 for team in team_ids
             }
-        return {team: totals[team] for team in team_ids}
+            for k in self
+        }
 
     def _get_documents_action(self, date_from, date_to, level, owner_id, company):
         """Window action listing the source documents behind one value."""

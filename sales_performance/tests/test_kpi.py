@@ -68,6 +68,116 @@ class TestKpiValues(PerformanceCommon):
         company = self._values(self.kpi_revenue, self.jan, "company", self.env.company)
         self.assertEqual(company, {self.env.company.id: 1800.0})
 
+    def test_levels_read_together_equal_each_level_alone(self):
+        """Company, team and salesperson values read together equal each level
+        read alone, distinct counts included (a customer of two reps of one
+        team is one new customer of the team)."""
+        self._invoices(
+            [
+                (self.rep_1, 1000.0, JAN_15, self.customers[0]),
+                (self.rep_2, 500.0, JAN_15, self.customers[0]),
+                (self.rep_2, 250.0, JAN_15, self.customers[1]),
+                (self.rep_3, 300.0, JAN_15, self.customers[2]),
+                (self.rep_4, 70.0, JAN_15, self.customers[3]),
+                (self.rep_3, 40.0, JAN_15, self.customers[2], "out_refund"),
+            ]
+        )
+        kpis = (
+            self.kpi_revenue
+            | self.env.ref("sales_performance.kpi_new_customers")
+            | self.env.ref("sales_performance.kpi_collection_rate")
+        )
+        owners = {
+            "user": (self.rep_1 | self.rep_2 | self.rep_3 | self.rep_4).ids,
+            "team": (self.team_a | self.team_b).ids,
+            "company": self.env.company.ids,
+        }
+        period = (self.jan.date_start, self.jan.date_end)
+        together = kpis._get_level_values(*period, owners, self.env.company)
+        for level, owner_ids in owners.items():
+            alone = kpis._get_values(*period, level, owner_ids, self.env.company)
+            self.assertEqual(together[level], alone, level)
+        revenue = {level: together[level][self.kpi_revenue.id] for level in owners}
+        self.assertEqual(
+            revenue["user"],
+            {
+                self.rep_1.id: 1000.0,
+                self.rep_2.id: 750.0,
+                self.rep_3.id: 260.0,
+                self.rep_4.id: 70.0,
+            },
+        )
+        self.assertEqual(revenue["company"], {self.env.company.id: 2080.0})
+        new = {
+            level: together[level][
+                self.env.ref("sales_performance.kpi_new_customers").id
+            ]
+            for level in owners
+        }
+        self.assertEqual(new["user"][self.rep_2.id], 1.0)
+        self.assertEqual(new["team"], {self.team_a.id: 2.0, self.team_b.id: 2.0})
+        self.assertEqual(new["company"], {self.env.company.id: 4.0})
+
+    def test_levels_read_together_cost_one_query_per_source(self):
+        """Three levels of a KPI cost one grouped query, as one level does."""
+        self._invoices([(self.rep_1, 100.0, JAN_15), (self.rep_3, 100.0, JAN_15)])
+        period = (self.jan.date_start, self.jan.date_end)
+        owners = {
+            "user": (self.rep_1 | self.rep_3).ids,
+            "team": (self.team_a | self.team_b).ids,
+            "company": self.env.company.ids,
+        }
+        self.kpi_revenue._get_level_values(*period, owners, self.env.company)
+        warm = self.cr.sql_log_count
+        self.kpi_revenue._get_level_values(*period, owners, self.env.company)
+        together = self.cr.sql_log_count - warm
+        warm = self.cr.sql_log_count
+        self.kpi_revenue._get_values(*period, "user", owners["user"], self.env.company)
+        self.assertEqual(together, self.cr.sql_log_count - warm)
+        # One grouped query, and the JIT compiler turned off then back on.
+        self.assertEqual(together, 1 + 2)
+
+    def test_levels_without_columns_read_on_their_own(self):
+        """A KPI without team field nor company (activities done) reads its
+        team and company values its own way next to the salespeople's."""
+        kpi = self.env.ref("sales_performance.kpi_activities_done")
+        today = date.today()
+        owners = {
+            "user": (self.rep_1 | self.rep_3).ids,
+            "team": (self.team_a | self.team_b).ids,
+            "company": self.env.company.ids,
+        }
+        # The company counts everyone's activities, demo ones included.
+        before = kpi._get_level_values(today, today, owners, self.env.company)
+        for user, count in ((self.rep_1, 2), (self.rep_3, 1)):
+            activities = self.env["mail.activity"].create(
+                [
+                    {
+                        "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                        "res_id": self.customers[0].id,
+                        "activity_type_id": self.env.ref(
+                            "mail.mail_activity_data_call"
+                        ).id,
+                        "user_id": user.id,
+                        "summary": f"Call {index}",
+                    }
+                    for index in range(count)
+                ]
+            )
+            activities.with_user(user).action_done()
+        values = kpi._get_level_values(today, today, owners, self.env.company)
+        self.assertEqual(
+            values["user"][kpi.id], {self.rep_1.id: 2.0, self.rep_3.id: 1.0}
+        )
+        self.assertEqual(
+            values["team"][kpi.id], {self.team_a.id: 2.0, self.team_b.id: 1.0}
+        )
+        company = self.env.company.id
+        self.assertEqual(
+            values["company"][kpi.id][company] - before["company"][kpi.id][company],
+            3.0,
+        )
+
     def test_team_level_without_team_field_sums_members(self):
         """A KPI without a team field gives a team the sum of its members' values."""
         kpi = self.env.ref("sales_performance.kpi_activities_done")

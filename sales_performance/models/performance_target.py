@@ -262,11 +262,15 @@ class PerformanceTarget(models.Model):
 
     @api.depends("actual", "target_value", "kpi_id.direction")
     def _compute_attainment(self):
+        higher_is_better = {}
         for target in self:
+            kpi = target.kpi_id
+            if kpi.id not in higher_is_better:
+                higher_is_better[kpi.id] = kpi.direction != "lower"
             target.attainment = pace.attainment(
                 target.actual,
                 target._get_effective_target(),
-                target.kpi_id.direction != "lower",
+                higher_is_better[kpi.id],
             )
 
     def _get_effective_target(self):
@@ -286,20 +290,30 @@ class PerformanceTarget(models.Model):
     )
     def _compute_pace(self):
         today = fields.Date.context_today(self)
+        # Thousands of targets share a few periods, KPIs and companies.
+        elapsed, cumulative, margins = {}, {}, {}
         for target in self:
             period = target.period_id
             if not period:
                 target.elapsed_pct = 0.0
                 target.pace_status = False
                 continue
-            target.elapsed_pct = pace.elapsed_share(
-                period.date_start, period.date_end, today
-            )
+            if period.id not in elapsed:
+                elapsed[period.id] = pace.elapsed_share(
+                    period.date_start, period.date_end, today
+                )
+            kpi = target.kpi_id
+            if kpi.id not in cumulative:
+                cumulative[kpi.id] = kpi._is_cumulative()
+            company = target.company_id
+            if company.id not in margins:
+                margins[company.id] = company.performance_pace_margin
+            target.elapsed_pct = elapsed[period.id]
             target.pace_status = pace.pace_status(
                 target.attainment,
-                target.elapsed_pct,
-                target.company_id.performance_pace_margin,
-                cumulative=target.kpi_id._is_cumulative(),
+                elapsed[period.id],
+                margins[company.id],
+                cumulative=cumulative[kpi.id],
             )
 
     def _compute_change_reason(self):
@@ -575,38 +589,59 @@ class PerformanceTarget(models.Model):
     def action_compute(self):
         """Refresh the actuals of these targets from their KPIs, in batch.
 
-        One grouped query per KPI, period, level and company, whatever the
-        number of targets; targets of closed periods and of manual KPIs keep
+        One grouped query per source of KPIs, period and company, whatever
+        the number of targets (the company, team and salesperson levels of a
+        KPI share it); targets of closed periods and of manual KPIs keep
         their actual.
         """
         self.check_access("read")
         # sudo: an actual is derived from documents, never typed in, so whoever
         # may read a target may bring it up to date.
-        targets = self.sudo().filtered(
-            lambda target: (
-                target.period_id.state == "open" and target.kpi_id.kind != "manual"
-            )
-        )
-        groups = defaultdict(list)
-        for target in targets:
-            key = (target.period_id, target.owner_type, target.company_id)
-            groups[key].append(target.id)
-        actuals = {}
-        for (period, level, company), ids in groups.items():
-            batch = targets.browse(ids)
-            owners = {target: target._get_owner_id() for target in batch}
-            values = batch.kpi_id._get_values(
-                period.date_start, period.date_end, level, set(owners.values()), company
-            )
-            for target, owner_id in owners.items():
-                actuals[target.id] = values[target.kpi_id.id][owner_id]
-        store_values(targets, "actual", actuals)
-        targets.actual_date = fields.Datetime.now()
-        # Elapsed share moves with the calendar, not with a field: manual
-        # KPIs too.
         open_targets = self.sudo().filtered(
             lambda target: target.period_id.state == "open"
         )
+        # {(period, company): {kpi: {level: owner ids}}}
+        requests = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+        keys = {}
+        for target in open_targets:
+            kpi = target.kpi_id
+            if kpi.kind == "manual":
+                continue
+            level = target.owner_type
+            owner = target._get_owner_id()
+            group = (target.period_id, target.company_id)
+            keys[target.id] = (group, level, kpi.id, owner)
+            requests[group][kpi][level].add(owner)
+        values = {}
+        for (period, company), by_kpi in requests.items():
+            # KPIs asked at the same levels are read together, so that a KPI
+            # of company, team and salesperson targets reads its source once.
+            batches = defaultdict(lambda: self.env["performance.kpi"])
+            for kpi, owners_by_level in by_kpi.items():
+                batches[frozenset(owners_by_level)] |= kpi
+            for kpis in batches.values():
+                owners_by_level = defaultdict(set)
+                for kpi in kpis:
+                    for level, owners in by_kpi[kpi].items():
+                        owners_by_level[level] |= owners
+                read = kpis._get_level_values(
+                    period.date_start, period.date_end, owners_by_level, company
+                )
+                for level, by_kpi_values in read.items():
+                    values.setdefault(((period, company), level), {}).update(
+                        by_kpi_values
+                    )
+        actuals = {
+            target_id: values[group, level][kpi_id][owner]
+            for target_id, (group, level, kpi_id, owner) in keys.items()
+        }
+        targets = open_targets.browse(list(keys))
+        store_values(targets, "actual", actuals)
+        store_values(
+            targets, "actual_date", dict.fromkeys(targets.ids, fields.Datetime.now())
+        )
+        # Elapsed share moves with the calendar, not with a field: manual
+        # KPIs too.
         self.env.add_to_compute(self._fields["elapsed_pct"], open_targets)
         open_targets.flush_recordset()
         return True
@@ -688,11 +723,12 @@ class PerformanceTarget(models.Model):
 
     def _get_owner_id(self):
         self.ensure_one()
-        return {
-            "company": self.company_id.id,
-            "team": self.team_id.id,
-            "user": self.user_id.id,
-        }[self.owner_type]
+        owner_type = self.owner_type
+        if owner_type == "user":
+            return self.user_id.id
+        if owner_type == "team":
+            return self.team_id.id
+        return self.company_id.id
 
     def _format_value(self, value):
         self.ensure_one()

@@ -66,6 +66,37 @@ class TestTargetActuals(PerformanceCommon):
         )
         self.assertEqual(team_b.attainment, 80.0)
 
+    def test_kpis_asked_at_different_levels_in_one_refresh(self):
+        """One refresh of revenue targets at every level, of rep revenue in
+        two periods and of rep win rates gives each target its own value."""
+        self._invoices(
+            [
+                (self.rep_1, 100.0, JAN_15),
+                (self.rep_3, 400.0, JAN_15),
+                (self.rep_1, 60.0, date(2025, 2, 3)),
+            ]
+        )
+        leads = self.env["crm.lead"].create(
+            [
+                {"name": f"D{i}", "type": "opportunity", "user_id": self.rep_1.id}
+                for i in range(4)
+            ]
+        )
+        leads[:1].action_set_won()
+        leads[1:].action_set_lost()
+        leads.write({"date_closed": "2025-01-10 10:00:00"})
+        company = self._target(1000.0)
+        team = self._target(500.0, owner=self.team_a, parent_id=company.id)
+        rep_jan = self._target(300.0, owner=self.rep_1, parent_id=team.id)
+        rep_feb = self._target(300.0, owner=self.rep_1, period=self.feb)
+        rate = self._target(50.0, kpi=self.kpi_win_rate, owner=self.rep_1)
+        rate_3 = self._target(50.0, kpi=self.kpi_win_rate, owner=self.rep_3)
+        targets = company | team | rep_jan | rep_feb | rate | rate_3
+        targets.action_compute()
+        self.assertEqual(
+            targets.mapped("actual"), [500.0, 100.0, 100.0, 60.0, 25.0, 0.0]
+        )
+
     def test_compute_queries_do_not_grow_with_targets(self):
         """Refreshing eight user targets costs the same queries as refreshing two."""
         extra_users = [

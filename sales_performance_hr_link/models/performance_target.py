@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -68,22 +66,20 @@ class PerformanceTarget(models.Model):
                 target.owner_type == "user" and target.period_id.state == "open"
             )
         )
-        groups = defaultdict(list)
-        for target in targets:
-            groups[target.period_id].append(target.id)
         factors_by_target, missing_by_target = {}, {}
-        for period, ids in groups.items():
-            batch = targets.browse(ids)
-            employees = batch.employee_id
-            factors = employees._get_performance_proration(
+        in_full = {}
+        for period, batch in targets.grouped("period_id").items():
+            factors = batch.employee_id._get_performance_proration(
                 period.date_start, period.date_end
             )
             for target in batch:
-                employee = target.employee_id
-                if employee:
-                    factor = factors[employee.id]
-                    missing = False
-                elif target.company_id.performance_prorate_without_employee:
+                employee_id = target.employee_id.id
+                company = target.company_id
+                if company.id not in in_full:
+                    in_full[company.id] = company.performance_prorate_without_employee
+                if employee_id:
+                    factor, missing = factors[employee_id], False
+                elif in_full[company.id]:
                     factor, missing = 1.0, False
                 elif strict:
                     raise UserError(

@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_users
+from . import res_partner
 from . import res_config_settings
 from . import account_move
 from . import sale_order

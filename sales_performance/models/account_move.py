@@ -158,13 +158,21 @@ class AccountMove(models.Model):
         }
 
     @api.model
-    def _performance_update_new_customers(self, keys=None):
+    def _performance_update_new_customers(self, keys=None, partner_ids=None):
         """Flag the first posted invoice of each (customer, company) of
-        ``keys``, or of every customer when ``keys`` is None, and unflag the
-        invoices that no longer are. One statement; only rows whose flag
-        changes are written."""
+        ``keys``, of each customer of ``partner_ids`` in every company, or of
+        every customer when both are None, and unflag the invoices that no
+        longer are. One statement; only rows whose flag changes are
+        written."""
         self.flush_model(NEW_CUSTOMER_FIELDS)
-        if keys is None:
+        if partner_ids is not None:
+            scope = SQL("move.commercial_partner_id = ANY(%s)", list(partner_ids))
+            flagged = SQL(
+                "SELECT move.id FROM account_move move "
+                "WHERE move.performance_is_new_customer AND %s",
+                scope,
+            )
+        elif keys is None:
             scope = SQL("TRUE")
             flagged = SQL(
                 "SELECT id FROM account_move WHERE performance_is_new_customer"

@@ -154,6 +154,33 @@ class TestInvoiceAnswers(PerformanceCommon):
             self._flagged(by_company | by_contact | elsewhere), by_company | elsewhere
         )
 
+    def test_first_invoice_follows_contacts_attached_to_a_company(self):
+        """Attaching a contact to a company makes the company's first invoice
+        the first of both; detaching it gives the contact its own again."""
+        company = self.customers[0]
+        contact = self.env["res.partner"].create({"name": "Walk-in Buyer"})
+        by_company = self._invoices([(self.rep_1, 100.0, date(2025, 1, 10), company)])
+        by_contact = self._invoices([(self.rep_1, 100.0, date(2025, 1, 5), contact)])
+        moves = by_company | by_contact
+        self.assertEqual(self._flagged(moves), moves)
+        contact.parent_id = company
+        self.assertEqual(self._flagged(moves), by_contact)
+        contact.parent_id = False
+        self.assertEqual(self._flagged(moves), moves)
+
+    def test_first_invoice_after_merging_customers(self):
+        """Merging two customers keeps one first invoice: the earliest."""
+        kept, merged = self.customers[2], self.customers[3]
+        by_kept = self._invoices([(self.rep_1, 100.0, date(2025, 1, 10), kept)])
+        by_merged = self._invoices([(self.rep_2, 100.0, date(2025, 1, 4), merged)])
+        moves = by_kept | by_merged
+        self.assertEqual(self._flagged(moves), moves)
+        self.env["base.partner.merge.automatic.wizard"]._merge(
+            (kept | merged).ids, dst_partner=kept
+        )
+        self.assertEqual(by_merged.commercial_partner_id, kept)
+        self.assertEqual(self._flagged(moves), by_merged)
+
     # ------------------------------------------------------------
     # Install: existing invoices filled by SQL
     # ------------------------------------------------------------

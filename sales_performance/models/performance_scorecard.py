@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import pace, scoring
-from .batch import store_values
+from .batch import flush_rows, store_values
 from .performance_review_stage import REVIEW_STATES
 
 # What a person may write directly; everything else moves through the
@@ -234,7 +234,13 @@ class PerformanceScorecard(models.Model):
                     line_actuals[line.id] = values[line.kpi_id.id][user.id]
             store_values(lines, "target", line_targets)
             store_values(lines, "actual", line_actuals)
-        cards.computed_date = fields.Datetime.now()
+        store_values(
+            cards, "computed_date", dict.fromkeys(cards.ids, fields.Datetime.now())
+        )
+        # Lines, then their scorecards' totals: one UPDATE each, not one per
+        # hundred rows.
+        flush_rows(cards.line_ids)
+        flush_rows(cards)
         return True
 
     # ------------------------------------------------------------
@@ -439,6 +445,10 @@ class PerformanceScorecard(models.Model):
                     tuple(self.ids),
                 )
             )
+            # What is pending on them (scores computed at creation) is
+            # written in one UPDATE per model before the cache is dropped.
+            flush_rows(self.line_ids)
+            flush_rows(self)
             self.invalidate_recordset()
         return self
 

@@ -1,5 +1,6 @@
 from . import test_alerts
 from . import test_anomaly
+from . import test_batch
 from . import test_allocation_tools
 from . import test_close
 from . import test_home

@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from odoo.addons.sales_performance.models.batch import flush_rows, store_values
+
 STATES = [
     ("draft", "Draft"),
     ("to_approve", "To Approve"),
@@ -233,6 +235,7 @@ class IncentiveStatement(models.Model):
         for statement in statements:
             groups[statement.plan_id, statement.period_id] |= statement
         Line = self.env["incentive.statement.line"].sudo()
+        created = Line
         for (plan, period), batch in groups.items():
             batch._refresh_targets()
             # Who left before the period earns nothing in it: their closing
@@ -256,8 +259,16 @@ class IncentiveStatement(models.Model):
             )
             kept, vals_list = old_lines._split_unchanged(vals_list)
             (old_lines - kept).with_context(incentive_engine=True).unlink()
-            Line.with_context(incentive_engine=True).create(vals_list)
-        statements.computed_date = fields.Datetime.now()
+            created |= Line.with_context(incentive_engine=True).create(vals_list)
+        store_values(
+            statements,
+            "computed_date",
+            dict.fromkeys(statements.ids, fields.Datetime.now()),
+        )
+        # New lines, then their statements' totals: one UPDATE each, not one
+        # per hundred rows.
+        flush_rows(created)
+        flush_rows(statements)
         return True
 
     def _refresh_targets(self):
@@ -600,6 +611,9 @@ class IncentiveStatement(models.Model):
             )
         )
         locked = {row[0] for row in self.env.cr.fetchall()}
+        # What is pending on them (totals computed at creation) is written in
+        # one UPDATE before the cache is dropped.
+        flush_rows(self)
         self.invalidate_recordset()
         return self.filtered(lambda statement: statement.id in locked)
 

@@ -137,19 +137,10 @@ class TestKpiValues(PerformanceCommon):
         # One grouped query, and the JIT compiler turned off then back on.
         self.assertEqual(together, 1 + 2)
 
-    def test_levels_without_columns_read_on_their_own(self):
-        """A KPI without team field nor company (activities done) reads its
-        team and company values its own way next to the salespeople's."""
-        kpi = self.env.ref("sales_performance.kpi_activities_done")
-        today = date.today()
-        owners = {
-            "user": (self.rep_1 | self.rep_3).ids,
-            "team": (self.team_a | self.team_b).ids,
-            "company": self.env.company.ids,
-        }
-        # The company counts everyone's activities, demo ones included.
-        before = kpi._get_level_values(today, today, owners, self.env.company)
-        for user, count in ((self.rep_1, 2), (self.rep_3, 1)):
+    def _done_calls(self, counts):
+        """Each (user, count): that many calls on a customer, marked done by
+        the user."""
+        for user, count in counts:
             activities = self.env["mail.activity"].create(
                 [
                     {
@@ -165,6 +156,20 @@ class TestKpiValues(PerformanceCommon):
                 ]
             )
             activities.with_user(user).action_done()
+
+    def test_levels_without_columns_read_on_their_own(self):
+        """A KPI without team field nor company (activities done) reads its
+        team and company values its own way next to the salespeople's."""
+        kpi = self.env.ref("sales_performance.kpi_activities_done")
+        today = date.today()
+        owners = {
+            "user": (self.rep_1 | self.rep_3).ids,
+            "team": (self.team_a | self.team_b).ids,
+            "company": self.env.company.ids,
+        }
+        # The company counts everyone's activities, demo ones included.
+        before = kpi._get_level_values(today, today, owners, self.env.company)
+        self._done_calls(((self.rep_1, 2), (self.rep_3, 1)))
         values = kpi._get_level_values(today, today, owners, self.env.company)
         self.assertEqual(
             values["user"][kpi.id], {self.rep_1.id: 2.0, self.rep_3.id: 1.0}
@@ -181,23 +186,7 @@ class TestKpiValues(PerformanceCommon):
     def test_team_level_without_team_field_sums_members(self):
         """A KPI without a team field gives a team the sum of its members' values."""
         kpi = self.env.ref("sales_performance.kpi_activities_done")
-        partner = self.customers[0]
-        for user, count in ((self.rep_1, 2), (self.rep_2, 1), (self.rep_3, 4)):
-            activities = self.env["mail.activity"].create(
-                [
-                    {
-                        "res_model_id": self.env["ir.model"]._get_id("res.partner"),
-                        "res_id": partner.id,
-                        "activity_type_id": self.env.ref(
-                            "mail.mail_activity_data_call"
-                        ).id,
-                        "user_id": user.id,
-                        "summary": f"Call {index}",
-                    }
-                    for index in range(count)
-                ]
-            )
-            activities.with_user(user).action_done()
+        self._done_calls(((self.rep_1, 2), (self.rep_2, 1), (self.rep_3, 4)))
         today = date.today()
         values = kpi._get_values(
             today, today, "team", [self.team_a.id, self.team_b.id], self.env.company

@@ -80,6 +80,10 @@ class PerformanceTarget(models.Model):
         compute="_compute_team_id",
         recursive=True,
         store=True,
+        # Computed before the insert, in one pass: computed after it, a
+        # recursive field is computed record by record and each record's
+        # constraints flush the next one, a recursion as deep as the batch.
+        precompute=True,
         readonly=False,
         index=True,
         tracking=True,

@@ -184,6 +184,34 @@ class TestTargetAllocation(PerformanceCommon):
         self.assertEqual(company.children_total, 100_000.01)
         self.assertEqual(company.allocation_gap, 0.0)
 
+    def test_large_team_allocated_in_one_go(self):
+        """A team of 150 salespeople: allocating its target creates the 150
+        targets in one batch, and 150 salesperson targets created together
+        each take the salesperson's team."""
+        users = self.env["res.users"].create(
+            [
+                {
+                    "name": f"Large team {index}",
+                    "login": f"large_team_{index}",
+                    "groups_id": [Command.set(self.rep_1.groups_id.ids)],
+                }
+                for index in range(150)
+            ]
+        )
+        team = self.env["crm.team"].create(
+            {"name": "Large team", "member_ids": [Command.set(users.ids)]}
+        )
+        team_target = self._target(1_500_000.0, owner=team)
+        team_target.action_allocate()
+        self.assertEqual(team_target.child_ids.user_id, users)
+        self.assertEqual(team_target.child_ids.team_id, team)
+        self.assertEqual(set(team_target.child_ids.mapped("target_value")), {10_000.0})
+        targets = self.Target.create(
+            [self._target_vals(100.0, owner=user, period=self.feb) for user in users]
+        )
+        self.assertEqual(targets.team_id, team)
+        self.assertEqual(len(targets), 150)
+
     def test_three_way_split_sums_to_parent(self):
         """1,000,000 over three reps is 333,333.34 + 333,333.33 + 333,333.33."""
         rep_5 = new_test_user(self.env, login="rep_5", groups=REP_GROUPS)

@@ -647,8 +647,17 @@ class PerformanceTarget(models.Model):
         # Elapsed share moves with the calendar, not with a field: manual
         # KPIs too.
         self.env.add_to_compute(self._fields["elapsed_pct"], open_targets)
+        open_targets._refresh_derived_values()
         # One UPDATE for all targets, not one per hundred.
         flush_rows(open_targets)
+        return True
+
+    def _refresh_derived_values(self):
+        """Hook of the refresh, on its open targets: their actuals are stored
+        but not written yet. A module whose values are derived from other
+        data (the HR link's proration) stores them here, so that they and
+        what depends on them go in the refresh's one UPDATE: the KPI reads
+        flush everything pending, a hundred rows per statement."""
         return True
 
     def action_allocate(self):

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.sales_performance.models.batch import store_values
+from odoo.addons.sales_performance.models.batch import flush_rows, store_values
 
 from ..tools import proration
 
@@ -47,14 +47,15 @@ class PerformanceTarget(models.Model):
             return self.target_value
         return proration.prorate(self.target_value, self.proration_factor)
 
-    def action_compute(self):
+    def _refresh_derived_values(self):
         self._refresh_proration()
-        return super().action_compute()
+        return super()._refresh_derived_values()
 
     def action_prorate(self):
         """Prorate these salesperson targets now; refused for a salesperson
         without employee unless the company counts them in full."""
         self._refresh_proration(strict=True)
+        flush_rows(self.sudo())
         return True
 
     def _refresh_proration(self, strict=False):

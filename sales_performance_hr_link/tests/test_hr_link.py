@@ -1,5 +1,6 @@
 from datetime import date
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -130,6 +131,60 @@ class TestHrLink(IncentiveCommon):
         target.action_prorate()
         self.assertFalse(target.proration_missing)
         self.assertEqual(target.proration_factor, 1.0)
+
+    def test_proration_queries_do_not_grow_with_employees(self):
+        """Prorating 120 salesperson targets for the first time costs the
+        queries of prorating two: one read of the schedule for all employees
+        sharing it, and the targets written in one UPDATE, not one per
+        hundred."""
+        users = self.env["res.users"].create(
+            [
+                {
+                    "name": f"Prorated {index}",
+                    "login": f"prorated_{index}",
+                    "groups_id": [Command.set(self.rep_1.groups_id.ids)],
+                }
+                for index in range(120)
+            ]
+        )
+        employees = self.env["hr.employee"].create(
+            [
+                {
+                    "name": user.name,
+                    "user_id": user.id,
+                    "resource_calendar_id": self.calendar.id,
+                    "tz": "UTC",
+                }
+                for user in users
+            ]
+        )
+        # One employee on leave in each period: May 2025 has 22 working
+        # weekdays, June 21.
+        self._leave(employees[0], date(2025, 5, 5), date(2025, 5, 9))
+        self._leave(employees[1], date(2025, 6, 2), date(2025, 6, 6))
+        mar, may, jun = self.months[2], self.months[4], self.months[5]
+
+        def targets(period, owners):
+            return self.Target.create(
+                [
+                    self._target_vals(1_000, owner=owner, period=period)
+                    for owner in owners
+                ]
+            )
+
+        warm_up = targets(mar, users[:1])
+        few = targets(jun, users[1:3])
+        many = targets(may, users)
+        warm_up.action_compute()
+        count_few = self._count_queries(few.action_compute)
+        count_many = self._count_queries(many.action_compute)
+        self.assertEqual(count_few, count_many)
+        self.assertAlmostEqual(many[0].proration_factor, 17 / 22, places=4)
+        self.assertAlmostEqual(many[0].target_prorated, 772.73, places=2)
+        self.assertEqual(set(many[1:].mapped("proration_factor")), {1.0})
+        self.assertAlmostEqual(few[0].proration_factor, 16 / 21, places=4)
+        self.assertEqual(few[1].proration_factor, 1.0)
+        self.assertFalse(any(many.mapped("proration_missing")))
 
     def test_approver_from_hr_hierarchy(self):
         """Team leader first, then the employee's manager, then the department

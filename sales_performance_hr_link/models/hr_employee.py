@@ -274,9 +274,10 @@ class HrEmployee(models.Model):
         validated leaves and inside their employment dates.
 
         Batch: employees sharing a schedule and a time zone are read together
-        (two interval reads for all of them), not one by one."""
+        (two interval reads for all of them), and those without days of their
+        own are computed once per company."""
         result = {}
-        groups = defaultdict(lambda: self.env["hr.employee"])
+        groups = defaultdict(list)
         # sudo: schedules, leaves and employment dates are HR data the
         # proration reads for whoever refreshes a target.
         for employee in self.sudo():
@@ -291,35 +292,60 @@ class HrEmployee(models.Model):
                     departure_date=employee.departure_date or None,
                 )
                 continue
-            groups[calendar, employee.tz or calendar.tz or "UTC"] |= employee
+            groups[calendar, employee.tz or calendar.tz or "UTC"].append(employee.id)
         public = [("time_type", "=", "leave"), ("resource_id", "=", False)]
-        for (calendar, tz_name), employees in groups.items():
+        for (calendar, tz_name), employee_ids in groups.items():
+            employees = self.sudo().browse(employee_ids)
             tz = timezone(tz_name)
             start = tz.localize(datetime.combine(date_from, time.min))
             end = tz.localize(datetime.combine(date_to, time.max))
             resources = employees.resource_id
+            # Resources of one company on this schedule, without flexible
+            # hours, attendances or leaves of their own, have the same days:
+            # one of them stands for all (a thousand reps, a hundred on leave,
+            # are about a hundred interval computations, not a thousand).
+            own = calendar._get_performance_own_resources(resources, start, end)
+            stands_for, by_company = {}, {}
+            for resource in resources:
+                if resource in own:
+                    stands_for[resource.id] = resource
+                else:
+                    stands_for[resource.id] = by_company.setdefault(
+                        resource.company_id.id, resource
+                    )
+            asked = own.union(*by_company.values())
             planned_by_resource = calendar._work_intervals_batch(
-                start, end, resources, domain=public, tz=tz
+                start, end, asked, domain=public, tz=tz
             )
             available_by_resource = calendar._work_intervals_batch(
-                start, end, resources, tz=tz
+                start, end, asked, tz=tz
             )
-            for employee in employees:
-                resource_id = employee.resource_id.id
-                planned_hours = _hours_by_day(planned_by_resource[resource_id])
-                available_hours = _hours_by_day(available_by_resource[resource_id])
-                working_days = dict.fromkeys(planned_hours, 1.0)
-                leaves = {
-                    day: 1.0 - available_hours.get(day, 0.0) / hours
-                    for day, hours in planned_hours.items()
-                    if available_hours.get(day, 0.0) < hours
-                }
-                result[employee.id] = proration.proration_factor(
-                    working_days,
-                    leaves,
-                    hire_date=employee.performance_hire_date or None,
-                    departure_date=employee.departure_date or None,
+            days_by_resource = {}
+            for resource in asked:
+                planned_hours = _hours_by_day(planned_by_resource[resource.id])
+                available_hours = _hours_by_day(available_by_resource[resource.id])
+                days_by_resource[resource.id] = (
+                    dict.fromkeys(planned_hours, 1.0),
+                    {
+                        day: 1.0 - available_hours.get(day, 0.0) / hours
+                        for day, hours in planned_hours.items()
+                        if available_hours.get(day, 0.0) < hours
+                    },
                 )
+            # Most employees share their days and employment dates too.
+            factors = {}
+            for employee in employees:
+                key = (
+                    stands_for[employee.resource_id.id].id,
+                    employee.performance_hire_date or None,
+                    employee.departure_date or None,
+                )
+                if key not in factors:
+                    working_days, leaves = days_by_resource[key[0]]
+                    factors[key] = proration.proration_factor(
+                        working_days, leaves, hire_date=key[1], departure_date=key[2]
+                    )
+                result[employee.id] = factors[key]
         return result
 
 

@@ -186,6 +186,76 @@ class TestHrLink(IncentiveCommon):
         self.assertEqual(few[1].proration_factor, 1.0)
         self.assertFalse(any(many.mapped("proration_missing")))
 
+    def test_shared_working_days_equal_each_employee_alone(self):
+        """Employees without days of their own share one computation per
+        company; the factors equal each employee computed alone. April 2025:
+        22 weekdays, Easter Monday (the 21st) a public holiday of this
+        company only."""
+        company = self.env.company
+        other_company = self.env["res.company"].create({"name": "Other Sales Co"})
+        calendar = self.env["resource.calendar"].create(
+            {"name": "Shared 40 hours", "tz": "UTC", "company_id": False}
+        )
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Easter Monday",
+                "calendar_id": calendar.id,
+                "company_id": company.id,
+                "date_from": "2025-04-21 00:00:00",
+                "date_to": "2025-04-21 23:59:59",
+                "time_type": "leave",
+            }
+        )
+        hired = date(2025, 4, 15)
+
+        def employee(name, **vals):
+            return self.env["hr.employee"].create(
+                {
+                    "name": name,
+                    "company_id": company.id,
+                    "resource_calendar_id": calendar.id,
+                    "tz": "UTC",
+                    **vals,
+                }
+            )
+
+        plain = employee("Plain")
+        plain_hired = employee("Plain hired", performance_hire_date=hired)
+        on_leave = employee("On leave")
+        self._leave(on_leave, date(2025, 4, 7), date(2025, 4, 11))
+        saturdays = employee("Saturdays", performance_hire_date=hired)
+        self.env["resource.calendar.attendance"].create(
+            {
+                "name": "Saturday morning",
+                "calendar_id": calendar.id,
+                "resource_id": saturdays.resource_id.id,
+                "dayofweek": "5",
+                "hour_from": 8,
+                "hour_to": 12,
+            }
+        )
+        abroad = employee(
+            "Abroad", company_id=other_company.id, performance_hire_date=hired
+        )
+        employees = plain | plain_hired | on_leave | saturdays | abroad
+        together = employees._get_performance_proration(
+            self.apr.date_start, self.apr.date_end
+        )
+        alone = {}
+        for one in employees:
+            alone.update(
+                one._get_performance_proration(self.apr.date_start, self.apr.date_end)
+            )
+        self.assertEqual(together, alone)
+        # 21 working days; from the 15th: 15-18, 22-25, 28-30.
+        self.assertEqual(together[plain.id], 1.0)
+        self.assertAlmostEqual(together[plain_hired.id], 11 / 21, places=6)
+        self.assertAlmostEqual(together[on_leave.id], 16 / 21, places=6)
+        # Four Saturdays more, two of them from the 15th.
+        self.assertAlmostEqual(together[saturdays.id], 13 / 25, places=6)
+        # The other company has no holiday: 22 days, 12 from the 15th.
+        self.assertAlmostEqual(together[abroad.id], 12 / 22, places=6)
+
     def test_approver_from_hr_hierarchy(self):
         """Team leader first, then the employee's manager, then the department
         manager; never the person themselves."""

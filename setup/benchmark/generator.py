@@ -1033,6 +1033,70 @@ def get_month_period(env, company, date):
     return period
 
 
+# Share of reps with a validated leave in the period, and hired inside it.
+LEAVE_EVERY = 10
+HIRED_EVERY = 50
+
+
+def create_employees(env, master, period, prefix="bench"):
+    """One employee per rep, on the company's working schedule, so that the
+    HR link prorates every salesperson target: every tenth rep has a
+    validated three-day leave in the period, every fiftieth was hired in
+    the middle of it. Returns ``{"employees": n, "leaves": n}``."""
+    company = master["company"]
+    users = master["users"]
+    calendar = company.resource_calendar_id
+    middle = period.date_start + (period.date_end - period.date_start) / 2
+    Employee = env["hr.employee"].with_context(
+        tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+    )
+    employees = Employee.create(
+        [
+            {
+                "name": user.name,
+                "user_id": user.id,
+                "company_id": company.id,
+                "resource_calendar_id": calendar.id,
+                "tz": "UTC",
+                "performance_hire_date": middle if index % HIRED_EVERY == 1 else False,
+            }
+            for index, user in enumerate(users)
+        ]
+    )
+    leave_type = env["hr.leave.type"].create(
+        {
+            "name": f"{prefix.title()} Time Off",
+            "requires_allocation": "no",
+            "leave_validation_type": "no_validation",
+            "company_id": company.id,
+        }
+    )
+    # The first working week of the period, Tuesday to Thursday.
+    tuesday = period.date_start + timedelta(days=(1 - period.date_start.weekday()) % 7)
+    leaves = (
+        env["hr.leave"]
+        .with_context(
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_notrack=True,
+        )
+        .create(
+            [
+                {
+                    "employee_id": employee.id,
+                    "holiday_status_id": leave_type.id,
+                    "request_date_from": tuesday,
+                    "request_date_to": tuesday + timedelta(days=2),
+                }
+                for index, employee in enumerate(employees)
+                if index % LEAVE_EVERY == 0
+            ]
+        )
+    )
+    leaves.filtered(lambda leave: leave.state != "validate").action_validate()
+    return {"employees": len(employees), "leaves": len(leaves)}
+
+
 def setup_performance(env, master, spec, period, prefix="bench"):
     """Targets (company -> teams -> reps for revenue, reps only for the
     collection rate and new customers), one scorecard template over the

@@ -109,6 +109,12 @@ def cmd_generate(env, args):
     counts = generator.write_sql(env, spec)
     sql_seconds = time.perf_counter() - started - master_seconds - spec_seconds
     period = generator.get_month_period(env, master["company"], date_from)
+    # The HR link prorates salesperson targets: give every rep an employee.
+    staff = (
+        generator.create_employees(env, master, period)
+        if "hr.employee" in env
+        else {"employees": 0, "leaves": 0}
+    )
     setup = generator.setup_performance(env, master, spec, period)
     meta = {
         "reps": args.reps,
@@ -123,6 +129,7 @@ def cmd_generate(env, args):
         "counts": counts,
         "documents": len(spec["invoices"]),
         "payments": len(spec["payments"]),
+        **staff,
         "generation_seconds": {
             "master_data": round(master_seconds, 1),
             "spec": round(spec_seconds, 1),

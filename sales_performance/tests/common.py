@@ -144,6 +144,21 @@ class PerformanceCommon(AccountTestInvoicingCommon):
             vals["user_id"] = owner.id
         return vals
 
+    @classmethod
+    def _reps(cls, count, name):
+        """``count`` salespeople with the groups of ``rep_1``, made in one
+        create (a large team, thousands of targets)."""
+        return cls.env["res.users"].create(
+            [
+                {
+                    "name": f"{name} {index}",
+                    "login": f"{name.lower().replace(' ', '_')}_{index}",
+                    "groups_id": [Command.set(cls.rep_1.groups_id.ids)],
+                }
+                for index in range(count)
+            ]
+        )
+
     def _count_queries(self, function):
         """Number of SQL queries ``function`` runs from a cold cache."""
         self.env.flush_all()

@@ -188,16 +188,7 @@ class TestTargetAllocation(PerformanceCommon):
         """A team of 150 salespeople: allocating its target creates the 150
         targets in one batch, and 150 salesperson targets created together
         each take the salesperson's team."""
-        users = self.env["res.users"].create(
-            [
-                {
-                    "name": f"Large team {index}",
-                    "login": f"large_team_{index}",
-                    "groups_id": [Command.set(self.rep_1.groups_id.ids)],
-                }
-                for index in range(150)
-            ]
-        )
+        users = self._reps(150, "Large team")
         team = self.env["crm.team"].create(
             {"name": "Large team", "member_ids": [Command.set(users.ids)]}
         )

@@ -293,7 +293,6 @@ class HrEmployee(models.Model):
                 )
                 continue
             groups[calendar, employee.tz or calendar.tz or "UTC"].append(employee.id)
-        public = [("time_type", "=", "leave"), ("resource_id", "=", False)]
         for (calendar, tz_name), employee_ids in groups.items():
             employees = self.sudo().browse(employee_ids)
             tz = timezone(tz_name)
@@ -313,25 +312,9 @@ class HrEmployee(models.Model):
                     stands_for[resource.id] = by_company.setdefault(
                         resource.company_id.id, resource
                     )
-            asked = own.union(*by_company.values())
-            planned_by_resource = calendar._work_intervals_batch(
-                start, end, asked, domain=public, tz=tz
+            days_by_resource = _days_by_resource(
+                calendar, own.union(*by_company.values()), start, end, tz
             )
-            available_by_resource = calendar._work_intervals_batch(
-                start, end, asked, tz=tz
-            )
-            days_by_resource = {}
-            for resource in asked:
-                planned_hours = _hours_by_day(planned_by_resource[resource.id])
-                available_hours = _hours_by_day(available_by_resource[resource.id])
-                days_by_resource[resource.id] = (
-                    dict.fromkeys(planned_hours, 1.0),
-                    {
-                        day: 1.0 - available_hours.get(day, 0.0) / hours
-                        for day, hours in planned_hours.items()
-                        if available_hours.get(day, 0.0) < hours
-                    },
-                )
             # Most employees share their days and employment dates too.
             factors = {}
             for employee in employees:
@@ -362,6 +345,31 @@ def _top_streak(by_period):
         count += 1
         previous = period
     return count
+
+
+def _days_by_resource(calendar, resources, start, end, tz):
+    """``{resource_id: (working days, leaves)}`` of ``resources`` under
+    ``calendar``, as :func:`proration.proration_factor` takes them: the
+    schedule's days without public holidays, and the share of each of those
+    days lost to the resource's leaves. Two interval reads for all."""
+    public = [("time_type", "=", "leave"), ("resource_id", "=", False)]
+    planned_by_resource = calendar._work_intervals_batch(
+        start, end, resources, domain=public, tz=tz
+    )
+    available_by_resource = calendar._work_intervals_batch(start, end, resources, tz=tz)
+    result = {}
+    for resource in resources:
+        planned_hours = _hours_by_day(planned_by_resource[resource.id])
+        available_hours = _hours_by_day(available_by_resource[resource.id])
+        result[resource.id] = (
+            dict.fromkeys(planned_hours, 1.0),
+            {
+                day: 1.0 - available_hours.get(day, 0.0) / hours
+                for day, hours in planned_hours.items()
+                if available_hours.get(day, 0.0) < hours
+            },
+        )
+    return result
 
 
 def _hours_by_day(intervals):

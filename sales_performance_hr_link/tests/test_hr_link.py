@@ -1,6 +1,5 @@
 from datetime import date
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -137,16 +136,7 @@ class TestHrLink(IncentiveCommon):
         queries of prorating two: one read of the schedule for all employees
         sharing it, and the targets written in one UPDATE, not one per
         hundred."""
-        users = self.env["res.users"].create(
-            [
-                {
-                    "name": f"Prorated {index}",
-                    "login": f"prorated_{index}",
-                    "groups_id": [Command.set(self.rep_1.groups_id.ids)],
-                }
-                for index in range(120)
-            ]
-        )
+        users = self._reps(120, "Prorated")
         employees = self.env["hr.employee"].create(
             [
                 {

@@ -29,7 +29,7 @@ Options:
   --no-lint     skip step 5
   -h, --help    show this help
 
-Environment: SP_TEST_DB, SP_NO_APT=1 (never call apt-get), PGHOST/PGPORT/PGUSER.
+Environment: SP_TEST_DB, SP_HTTP_PORT (port of the tours' server, default 8069), SP_NO_APT=1 (never call apt-get), PGHOST/PGPORT/PGUSER.
 Example: setup/test.sh --reuse-db -- -k scorecard -x
 EOF
 }
@@ -113,7 +113,7 @@ ensure_chromium
 
 run_dir="$SP_RUN_DIR/test"
 conf="$run_dir/odoo-$db.conf"
-sp_write_odoo_conf "$conf" "$db" 8069
+sp_write_odoo_conf "$conf" "$db" "${SP_HTTP_PORT:-8069}"
 
 # 4. Fresh database with every addon and its demo data.
 step="$(sp_now)"

@@ -5,6 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.sales_performance.tools import pace
+
 from ..tools import brackets
 
 # What may change on a published plan: its terms are locked, a new version
@@ -88,6 +90,27 @@ class IncentivePlan(models.Model):
         string="Clawback Window (days)",
         help="Credit notes claw back the credit of invoices at most this many days "
         "old; 0 claws back whatever the age of the invoice.",
+    )
+    clawback_convention = fields.Selection(
+        [
+            ("invoice_period", "In the Invoice's Period"),
+            ("refund_period", "In the Credit Note's Period"),
+        ],
+        string="Credit Notes Count",
+        default="invoice_period",
+        required=True,
+        tracking=True,
+        help="In the invoice's period (default): a credit note counts in the period "
+        "of the invoice it reverses, so that period is paid again at its own tiers, "
+        "threshold and bonus conditions; when its statement is already approved, "
+        "the difference is a correction in the next draft statement. Example: a "
+        "January invoice of 10,000 paid 5 % in January's tier; a February credit "
+        "note of 4,000 takes back 4,000 x 5 % = 200 (more if January falls to a "
+        "lower tier), whatever February's sales.\n"
+        "In the credit note's period: it lowers the period of its own date, at "
+        "that period's rates; in the example, nothing is taken back if February "
+        "stays below the first paying tier. A credit note dated after the "
+        "participant left always counts in the invoice's period.",
     )
     kpi_id = fields.Many2one(
         "performance.kpi",
@@ -430,7 +453,7 @@ class IncentivePlan(models.Model):
             if key not in by_key:
                 by_key[key] = rule._get_bases(windows, extra)
             bases[rule] = by_key[key]
-        measures = self._get_measures(period, users, rules, extra)
+        measures = self._get_measures(period, users, rules, extra, windows)
         booked = self._get_booked(period, users, rules)
         currency = self.currency_id
         payouts = {}
@@ -499,6 +522,30 @@ class IncentivePlan(models.Model):
             limit=1,
         )
 
+    def _get_credit_date_sql(self):
+        """The day a credit row counts on, as SQL on the aliases ``credit``
+        and ``window_`` (with the participation's ``part_from`` and
+        ``part_to``): its own date, except for a credit note of an invoice
+        credited to the participant under this plan, which counts on the
+        invoice's date, so the period that paid the invoice gives back what it
+        paid at its own terms. With the credit-note-period convention only
+        credit notes dated after the participation ended do so (nothing else
+        would take them back). The clawback window is one of the rule
+        filters."""
+        self.ensure_one()
+        return SQL(
+            """
+            CASE WHEN credit.is_refund
+                      AND credit.origin_date
+                          BETWEEN window_.part_from AND window_.part_to
+                      AND (%s OR credit.date > window_.part_to)
+                 THEN credit.origin_date
+                 ELSE credit.date
+            END
+            """,
+            self.clawback_convention == "invoice_period",
+        )
+
     def _money(self, amount):
         return self.currency_id.format(amount)
 
@@ -514,19 +561,107 @@ class IncentivePlan(models.Model):
                 filter(None, [self.date_start, assignment and assignment.date_start])
             )
             end = min(filter(None, [self.date_end, assignment and assignment.date_end]))
+            left_date = assignment and assignment.left_date or None
             windows[user.id] = {
                 "period": period,
                 "date_from": max(start, period.date_start),
                 "date_to": min(end, period.date_end),
                 "cumulative_from": start,
-                "left_date": assignment and assignment.left_date or None,
+                "left_date": left_date,
+                # The days credited to the user under this plan at all: a
+                # credit note of an invoice of these days claws back from the
+                # invoice's period (see _get_credit_date_sql).
+                "part_from": start,
+                "part_to": min(filter(None, [end, left_date])),
             }
         return windows
 
-    def _get_measures(self, period, users, rules, extra):
+    def _get_measures(self, period, users, rules, extra, windows):
         kpis = (rules.kpi_id | self.kpi_id).filtered("id")
         need_scores = any(rule.condition_measure == "score" for rule in rules)
-        return _Measures(self, period, users, kpis, need_scores, extra)
+        shifts = (
+            self._get_refund_shifts(windows)
+            if any(kpi._counts_invoiced_revenue() for kpi in kpis)
+            else []
+        )
+        return _Measures(self, period, users, kpis, need_scores, extra, shifts)
+
+    def _get_refund_shifts(self, windows):
+        """Credit notes that count in the period of the invoice they reverse
+        (see ``_get_credit_date_sql``), as the revenue KPIs see them: the
+        untaxed amount of the whole credit note, for its salesperson.
+        ``[(user_id, credit note date, invoice date, amount)]``, one query.
+
+        The KPIs count a credit note on its own date; attainment moves it
+        to the invoice's period with its credit, so that a bonus or threshold
+        the invoice reached is reached or lost with it."""
+        self.ensure_one()
+        rows = [(uid, w["part_from"], w["part_to"]) for uid, w in windows.items()]
+        if not rows:
+            return []
+        users, part_froms, part_tos = zip(*rows, strict=True)
+        query = SQL(
+            """
+            SELECT move.invoice_user_id, move.invoice_date, origin.invoice_date,
+                   SUM(move.amount_untaxed_signed)
+              FROM account_move move
+              JOIN account_move origin ON origin.id = move.reversed_entry_id
+              JOIN unnest(
+                       %(users)s::int[], %(part_froms)s::date[], %(part_tos)s::date[]
+                   ) AS window_(user_id, part_from, part_to)
+                ON window_.user_id = move.invoice_user_id
+             WHERE move.move_type = 'out_refund'
+               AND move.state = 'posted'
+               AND move.company_id = %(company)s
+               AND origin.invoice_date BETWEEN window_.part_from AND window_.part_to
+               AND (%(recompute)s OR move.invoice_date > window_.part_to)
+               AND %(window)s
+             GROUP BY 1, 2, 3
+            """,
+            users=list(users),
+            part_froms=list(part_froms),
+            part_tos=list(part_tos),
+            company=self.company_id.id,
+            recompute=self.clawback_convention == "invoice_period",
+            window=SQL(
+                "move.invoice_date - origin.invoice_date <= %s", self.clawback_days
+            )
+            if self.clawback_days
+            else SQL("TRUE"),
+        )
+        return [
+            (user_id, date, origin_date, float(amount or 0.0))
+            for user_id, date, origin_date, amount in self.env.execute_query(query)
+        ]
+
+    def _refresh_targets(self, period, users):
+        """Bring the targets these users' rules read up to date (one grouped
+        query per KPI), so that a statement and an estimate made at the same
+        moment read the same actuals."""
+        self.ensure_one()
+        kpis = self.rule_ids.kpi_id | self.kpi_id
+        if not kpis or not users:
+            return
+        targets = (
+            self.env["performance.target"]
+            .sudo()
+            .search(
+                [
+                    ("owner_type", "=", "user"),
+                    ("user_id", "in", users.ids),
+                    ("kpi_id", "in", kpis.ids),
+                    ("period_id.period_type", "=", period.period_type),
+                    (
+                        "period_id.date_start",
+                        ">=",
+                        min(self.date_start, period.date_start),
+                    ),
+                    ("period_id.date_end", "<=", period.date_end),
+                    ("period_id.state", "=", "open"),
+                ]
+            )
+        )
+        targets.action_compute()
 
     def _get_booked(self, period, users, rules):
         """Amounts already earned by cumulative rules before ``period``:
@@ -554,9 +689,10 @@ class _Measures:
     """Attainment, KPI values and scores of a plan's users for a period,
     read once for all of them."""
 
-    def __init__(self, plan, period, users, kpis, need_scores, extra):
+    def __init__(self, plan, period, users, kpis, need_scores, extra, shifts):
         env = plan.env
         self.period = period
+        self.higher_is_better = {kpi.id: kpi.direction != "lower" for kpi in kpis}
         start = plan.date_start
         targets = (
             env["performance.target"]
@@ -585,12 +721,26 @@ class _Measures:
             if target.period_id.date_start >= start:
                 self.cumulative_values[key] += target.actual
                 self.cumulative_targets[key] += target._get_effective_target()
+        revenue_kpis = kpis.filtered(lambda kpi: kpi._counts_invoiced_revenue())
         # A hypothetical deal raises the revenue KPIs it would be counted in.
         for row in extra:
-            for kpi in kpis.filtered(lambda kpi: kpi._counts_invoiced_revenue()):
+            for kpi in revenue_kpis:
                 key = (row["user_id"], kpi.id)
                 self.values[key] += row["amount"]
                 self.cumulative_values[key] += row["amount"]
+        # A credit note counted in its invoice's period leaves the period of
+        # its own date for that one.
+        ranges = (
+            (self.values, period.date_start),
+            (self.cumulative_values, min(start, period.date_start)),
+        )
+        for user_id, date, origin_date, amount in shifts:
+            for values, date_from in ranges:
+                moved = int(date_from <= origin_date <= period.date_end) - int(
+                    date_from <= date <= period.date_end
+                )
+                for kpi in revenue_kpis if moved else ():
+                    values[user_id, kpi.id] += moved * amount
         self.scores = {}
         if need_scores:
             cards = (
@@ -609,10 +759,16 @@ class _Measures:
         return source[user_id, kpi.id]
 
     def attainment(self, user_id, kpi, cumulative=False):
+        """As targets and scorecards measure it, lower-is-better KPIs
+        included."""
         target = self.target(user_id, kpi, cumulative)
         if not target:
             return 0.0
-        return self.value(user_id, kpi, cumulative) / target * 100.0
+        return pace.attainment(
+            self.value(user_id, kpi, cumulative),
+            target,
+            self.higher_is_better.get(kpi.id, True),
+        )
 
     def score(self, user_id):
         return self.scores.get(user_id)
@@ -828,25 +984,6 @@ class IncentivePlanRule(models.Model):
             )
         return SQL(" AND ").join(clauses)
 
-    @api.model
-    def _get_credit_date_sql(self):
-        """The day a credit row counts on, as SQL on the aliases ``credit``
-        and ``window_``: its own date, except for a credit note dated after
-        the participant left, of an invoice credited before: that one counts
-        on the invoice's date, so the period that paid the invoice gives the
-        commission back (the clawback window is one of the rule filters)."""
-        return SQL(
-            """
-            CASE WHEN window_.left_date IS NOT NULL
-                      AND credit.is_refund
-                      AND credit.date > window_.left_date
-                      AND credit.origin_date <= window_.left_date
-                 THEN credit.origin_date
-                 ELSE credit.date
-            END
-            """
-        )
-
     def _get_bases_key(self):
         """What ``_get_bases`` depends on besides the windows: rules with the
         same key are credited the same rows."""
@@ -874,11 +1011,19 @@ class IncentivePlanRule(models.Model):
                 date_from = max(filter(None, [date_from, self.date_from]))
                 date_to = min(filter(None, [date_to, self.date_to]))
             if date_from <= date_to:
-                rows.append((user_id, date_from, date_to, window.get("left_date")))
+                rows.append(
+                    (
+                        user_id,
+                        date_from,
+                        date_to,
+                        window["part_from"],
+                        window["part_to"],
+                    )
+                )
         bases = defaultdict(lambda: {"amount": 0.0, "margin": 0.0, "quantity": 0.0})
         if not rows:
             return bases
-        users, starts, ends, lefts = zip(*rows, strict=True)
+        users, starts, ends, part_froms, part_tos = zip(*rows, strict=True)
         if self.kind == "team_override":
             # The leader is credited with the base of the teams they lead.
             owner = SQL("team.user_id")
@@ -894,8 +1039,8 @@ class IncentivePlanRule(models.Model):
               %(join)s
               JOIN unnest(
                        %(users)s::int[], %(starts)s::date[], %(ends)s::date[],
-                       %(lefts)s::date[]
-                   ) AS window_(user_id, date_from, date_to, left_date)
+                       %(part_froms)s::date[], %(part_tos)s::date[]
+                   ) AS window_(user_id, date_from, date_to, part_from, part_to)
                 ON window_.user_id = %(owner)s
                AND %(credit_date)s BETWEEN window_.date_from AND window_.date_to
              WHERE credit.company_id = %(company)s
@@ -914,8 +1059,9 @@ class IncentivePlanRule(models.Model):
             users=list(users),
             starts=list(starts),
             ends=list(ends),
-            lefts=list(lefts),
-            credit_date=self._get_credit_date_sql(),
+            part_froms=list(part_froms),
+            part_tos=list(part_tos),
+            credit_date=plan._get_credit_date_sql(),
             owner=owner,
             company=plan.company_id.id,
             filters=self._get_credit_domain_sql(),
@@ -1041,11 +1187,21 @@ class IncentivePlanRule(models.Model):
                         kpi=self.kpi_id.name,
                     ),
                 }
-            tiers = brackets.scale(tiers, target / 100.0)
-        payout = brackets.payout(base, tiers, self.tier_mode)
+        measured = base
+        if self.tier_basis == "attainment" and self.kpi_id.direction == "lower":
+            # The credited base cannot be measured against a ceiling: the
+            # KPI's own attainment places the base in the tiers.
+            measured = measures.attainment(user.id, self.kpi_id, self.cumulative)
+            payout = brackets.payout_on_attainment(
+                base, measured, tiers, self.tier_mode
+            )
+        else:
+            if self.tier_basis == "attainment":
+                tiers = brackets.scale(tiers, target / 100.0)
+            payout = brackets.payout(base, tiers, self.tier_mode)
         payout = brackets.apply_cap(payout, self.cap_amount or None)
         money = self.plan_id._money
-        reached = [tier for tier in tiers if base >= tier[0]]
+        reached = [tier for tier in tiers if measured >= tier[0]]
         rate = reached[-1][2] if reached else 0.0
         mode = dict(self._fields["tier_mode"]._description_selection(self.env))[
             self.tier_mode

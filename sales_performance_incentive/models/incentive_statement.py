@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -237,7 +237,7 @@ class IncentiveStatement(models.Model):
         Line = self.env["incentive.statement.line"].sudo()
         created = Line
         for (plan, period), batch in groups.items():
-            batch._refresh_targets()
+            plan._refresh_targets(period, batch.user_id)
             # Who left before the period earns nothing in it: their closing
             # statement only carries the clawbacks (corrections).
             closing = batch.filtered(
@@ -271,40 +271,11 @@ class IncentiveStatement(models.Model):
         flush_rows(statements)
         return True
 
-    def _refresh_targets(self):
-        """Bring the targets the rules read up to date first (one grouped
-        query per KPI)."""
-        plan = self.plan_id
-        kpis = plan.rule_ids.kpi_id | plan.kpi_id
-        if not kpis:
-            return
-        period = self.period_id
-        targets = (
-            self.env["performance.target"]
-            .sudo()
-            .search(
-                [
-                    ("owner_type", "=", "user"),
-                    ("user_id", "in", self.user_id.ids),
-                    ("kpi_id", "in", kpis.ids),
-                    ("period_id.period_type", "=", period.period_type),
-                    (
-                        "period_id.date_start",
-                        ">=",
-                        min(plan.date_start, period.date_start),
-                    ),
-                    ("period_id.date_end", "<=", period.date_end),
-                    ("period_id.state", "=", "open"),
-                ]
-            )
-        )
-        targets.action_compute()
-
     def _get_corrections(self):
         """Corrections of the frozen statements of these participants: each
         frozen statement is recomputed as of now (cumulative rules keep what
         they booked, their true-up catches up anyway) and the difference with
-        what was booked for it lands in the participant's earliest draft
+        what was booked for it lands in the participant's first draft
         statement after it. ``{statement_id: [line values]}``."""
         plan = self.plan_id
         self.flush_model()
@@ -316,9 +287,9 @@ class IncentiveStatement(models.Model):
             ],
             order="date_from, id",
         )
-        earliest = {}
+        by_user = defaultdict(list)
         for draft in drafts:
-            earliest.setdefault(draft.user_id.id, draft)
+            by_user[draft.user_id.id].append(draft)
         frozen = self.search(
             [
                 ("plan_id", "=", plan.id),
@@ -326,13 +297,20 @@ class IncentiveStatement(models.Model):
                 ("state", "in", FROZEN_STATES),
             ]
         )
-        frozen = frozen.filtered(
-            lambda st: (
-                (draft := earliest.get(st.user_id.id))
-                and draft in self
-                and st.date_to < draft.date_from
+        # An older draft (a month nobody submitted) does not hold back the
+        # corrections of the frozen months after it.
+        landing = {
+            statement.id: next(
+                (
+                    d
+                    for d in by_user[statement.user_id.id]
+                    if d.date_from > statement.date_to
+                ),
+                None,
             )
-        )
+            for statement in frozen
+        }
+        frozen = frozen.filtered(lambda st: landing[st.id] in self)
         if not frozen:
             return {}
         booked = dict(
@@ -346,6 +324,16 @@ class IncentiveStatement(models.Model):
                 ["amount:sum"],
             )
         )
+        named = defaultdict(set)
+        for line in self.env["incentive.statement.line"].search(
+            [
+                ("origin_statement_id", "in", frozen.ids),
+                ("kind", "=", "correction"),
+                ("statement_id", "not in", self.ids),
+            ]
+        ):
+            named[line.origin_statement_id.id].update(line.refund_move_ids.ids)
+        refunds = frozen._get_late_refunds()
         corrections = defaultdict(list)
         by_period = defaultdict(lambda: frozen.browse())
         for statement in frozen:
@@ -367,7 +355,50 @@ class IncentiveStatement(models.Model):
                 difference = currency.round(recomputed - approved - already)
                 if currency.is_zero(difference):
                     continue
-                draft = earliest[statement.user_id.id]
+                draft = landing[statement.id]
+                new_refunds = refunds[statement.id] - refunds[statement.id].filtered(
+                    lambda move, st=statement: move.id in named[st.id]
+                )
+                explanation = " ".join(
+                    [
+                        _(
+                            "%(statement)s now pays %(recomputed)s; %(approved)s "
+                            "was approved and %(already)s already corrected.",
+                            statement=statement.display_name,
+                            recomputed=currency.format(recomputed),
+                            approved=currency.format(approved),
+                            already=currency.format(already),
+                        ),
+                        *statement._get_changed_sentences(
+                            payouts[statement.user_id.id]
+                        ),
+                    ]
+                )
+                if new_refunds:
+                    name = _(
+                        "Credit note %(refunds)s (%(period)s): %(amount)s. "
+                        "%(explanation)s",
+                        refunds=", ".join(
+                            _(
+                                "%(refund)s of %(invoice)s",
+                                refund=move.name,
+                                invoice=move.reversed_entry_id.name,
+                            )
+                            for move in new_refunds
+                        ),
+                        period=period.display_name,
+                        amount=currency.format(difference),
+                        explanation=explanation,
+                    )
+                else:
+                    name = _(
+                        "Correction of %(statement)s (%(period)s): %(amount)s. "
+                        "%(explanation)s",
+                        statement=statement.display_name,
+                        period=period.display_name,
+                        amount=currency.format(difference),
+                        explanation=explanation,
+                    )
                 corrections[draft.id].append(
                     {
                         "kind": "correction",
@@ -378,18 +409,85 @@ class IncentiveStatement(models.Model):
                         "amount": difference,
                         "credit_date_from": period.date_start,
                         "credit_date_to": period.date_end,
-                        "name": _(
-                            "Correction of %(statement)s: its rules now pay "
-                            "%(recomputed)s, %(approved)s was approved and "
-                            "%(already)s already corrected.",
-                            statement=statement.display_name,
-                            recomputed=currency.format(recomputed),
-                            approved=currency.format(approved),
-                            already=currency.format(already),
-                        ),
+                        "refund_move_ids": [Command.set(new_refunds.ids)],
+                        "name": name,
                     }
                 )
         return corrections
+
+    def _get_changed_sentences(self, vals_list):
+        """The explanations of the lines of ``vals_list`` (this frozen
+        statement recomputed) whose amount differs from the frozen line of the
+        same rule: why a correction takes a bonus or a tier back."""
+        self.ensure_one()
+        frozen = defaultdict(float)
+        for line in self.line_ids.filtered(lambda line: line.kind in ("rule", "cap")):
+            frozen[line.rule_id.id, line.kind] += line.amount
+        return [
+            vals["name"]
+            for vals in vals_list
+            if not self.currency_id.is_zero(
+                vals["amount"] - frozen[vals.get("rule_id") or False, vals["kind"]]
+            )
+        ]
+
+    def _get_late_refunds(self):
+        """Per statement of these (frozen), the credit notes dated after its
+        period that now count in it (the participant's own, their split share,
+        or their team's for a team override): ``{statement_id: moves}``, one
+        query."""
+        refunds = defaultdict(lambda: self.env["account.move"])
+        plan = self.plan_id
+        if not self or (
+            plan.clawback_convention != "invoice_period"
+            and not any(self.assignment_id.mapped("left_date"))
+        ):
+            return refunds
+        windows = plan._get_windows(self.period_id[:1], self.user_id)
+        rows = [
+            (
+                statement.id,
+                statement.user_id.id,
+                statement.date_from,
+                statement.date_to,
+                windows[statement.user_id.id]["part_from"],
+                windows[statement.user_id.id]["part_to"],
+            )
+            for statement in self
+        ]
+        ids, users, starts, ends, part_froms, part_tos = zip(*rows, strict=True)
+        query = SQL(
+            """
+            SELECT DISTINCT window_.statement_id, credit.move_id
+              FROM (%(credits)s) credit
+              LEFT JOIN crm_team team ON team.id = credit.team_id
+              JOIN unnest(
+                       %(ids)s::int[], %(users)s::int[], %(starts)s::date[],
+                       %(ends)s::date[], %(part_froms)s::date[], %(part_tos)s::date[]
+                   ) AS window_(
+                       statement_id, user_id, date_from, date_to, part_from, part_to
+                   )
+                ON window_.user_id = credit.user_id
+                   OR (%(overrides)s AND window_.user_id = team.user_id)
+             WHERE credit.company_id = %(company)s
+               AND credit.is_refund
+               AND credit.date > window_.date_to
+               AND %(credit_date)s BETWEEN window_.date_from AND window_.date_to
+            """,
+            credits=self.env["incentive.credit"]._credit_query(plan.earn_on),
+            ids=list(ids),
+            users=list(users),
+            starts=list(starts),
+            ends=list(ends),
+            part_froms=list(part_froms),
+            part_tos=list(part_tos),
+            company=plan.company_id.id,
+            credit_date=plan._get_credit_date_sql(),
+            overrides="team_override" in plan.rule_ids.mapped("kind"),
+        )
+        for statement_id, move_id in self.env.execute_query(query):
+            refunds[statement_id] |= self.env["account.move"].browse(move_id)
+        return refunds
 
     # ------------------------------------------------------------
     # Workflow
@@ -505,6 +603,7 @@ class IncentiveStatement(models.Model):
         # sudo: the engine reads the credits and targets behind a statement the
         # user may read.
         plan = self.plan_id.sudo()
+        plan._refresh_targets(self.period_id, self.user_id)
         windows = plan._get_windows(self.period_id, self.user_id)
         window = windows[self.user_id.id]
         credited = self.env.execute_query(
@@ -818,6 +917,13 @@ class IncentiveStatementLine(models.Model):
         ondelete="restrict",
     )
     dispute_id = fields.Many2one("incentive.dispute", ondelete="set null")
+    refund_move_ids = fields.Many2many(
+        "account.move",
+        string="Credit Notes",
+        readonly=True,
+        help="The credit notes this correction claws back in the period of the "
+        "invoices they reverse.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -880,13 +986,30 @@ class IncentiveStatementLine(models.Model):
             )
 
     def action_open_credits(self):
-        """The credit rows behind this line."""
+        """The credit rows behind this line; for a correction, those of the
+        credit notes it claws back, or the statement it corrects."""
         self.ensure_one()
         statement = self.statement_id
+        if self.kind == "correction" and not self.refund_move_ids:
+            return self.origin_statement_id._get_records_action()
         domain = [
             ("company_id", "=", statement.company_id.id),
             ("basis", "=", statement.plan_id.earn_on),
         ]
+        if self.kind == "correction":
+            return {
+                "type": "ir.actions.act_window",
+                "name": _("Credits"),
+                "res_model": "incentive.credit",
+                "view_mode": "list,pivot",
+                "domain": domain
+                + [
+                    ("move_id", "in", self.refund_move_ids.ids),
+                    "|",
+                    ("user_id", "=", statement.user_id.id),
+                    ("team_id.user_id", "=", statement.user_id.id),
+                ],
+            }
         if self.credit_date_from:
             domain.append(("date", ">=", self.credit_date_from))
         if self.credit_date_to:

@@ -40,10 +40,17 @@ class IncentiveCredit(models.Model):
         "product.category", string="Product Category", readonly=True
     )
     is_refund = fields.Boolean(string="Credit Note", readonly=True)
+    origin_move_id = fields.Many2one(
+        "account.move",
+        string="Refunded Invoice",
+        readonly=True,
+        help="The invoice a credit note reverses.",
+    )
     origin_date = fields.Date(
         string="Refunded Invoice Date",
         readonly=True,
-        help="Date of the invoice a credit note reverses.",
+        help="Date the invoice a credit note reverses was credited: its invoice "
+        "date, or, for the payment basis, the day it was last paid.",
     )
     share = fields.Float(string="Share (%)", readonly=True, aggregator="avg")
     quantity = fields.Float(readonly=True)
@@ -82,7 +89,7 @@ class IncentiveCredit(models.Model):
 
         Columns: basis, date, move_id, move_line_id, company_id, currency_id,
         user_id, team_id, partner_id, product_id, categ_id, is_refund,
-        origin_date, share, quantity, amount, margin.
+        origin_move_id, origin_date, share, quantity, amount, margin.
 
         ``user_ids`` keeps (at least) the rows credited to these users, read
         through an index instead of every invoice line; callers still filter
@@ -92,6 +99,7 @@ class IncentiveCredit(models.Model):
             fraction = SQL("1.0")
             date = SQL("move.invoice_date")
             payments = SQL("")
+            origin_date = SQL("origin.invoice_date")
         else:
             # Paid share of the invoice at each payment date: the amounts
             # settled by payments (not by credit notes), pro rata of its total.
@@ -106,6 +114,17 @@ class IncentiveCredit(models.Model):
                 ) paid ON TRUE
                 """,
                 self.env["account.move"]._performance_payment_parts("move"),
+            )
+            # The refunded invoice was credited when it was paid: a clawback
+            # goes back to its last payment.
+            origin_date = SQL(
+                """
+                CASE WHEN origin.id IS NOT NULL THEN COALESCE(
+                    (SELECT MAX(part.max_date) %s),
+                    origin.invoice_date
+                ) END
+                """,
+                self.env["account.move"]._performance_payment_parts("origin"),
             )
         share = SQL("COALESCE(split.percentage, 100.0) / 100.0")
         sign = SQL("CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END")
@@ -123,7 +142,8 @@ class IncentiveCredit(models.Model):
                    line.product_id AS product_id,
                    template.categ_id AS categ_id,
                    move.move_type = 'out_refund' AS is_refund,
-                   origin.invoice_date AS origin_date,
+                   origin.id AS origin_move_id,
+                   %(origin_date)s AS origin_date,
                    COALESCE(split.percentage, 100.0) AS share,
                    %(sign)s * line.quantity * %(share)s * %(fraction)s AS quantity,
                    -line.balance * %(share)s * %(fraction)s AS amount,
@@ -154,6 +174,7 @@ class IncentiveCredit(models.Model):
             share=share,
             fraction=fraction,
             payments=payments,
+            origin_date=origin_date,
             users=SQL(
                 """
                 move.id IN (

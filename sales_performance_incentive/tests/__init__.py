@@ -1,5 +1,6 @@
 from . import test_brackets
 from . import test_close
+from . import test_clawback
 from . import test_engine
 from . import test_statement_export
 from . import test_tours

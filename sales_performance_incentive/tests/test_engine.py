@@ -332,10 +332,26 @@ class TestEngine(IncentiveCommon):
         refund.reversed_entry_id = invoice
         refund.action_post()
         plan = self._plan([{"kind": "percentage", "rate": 10}], clawback_days=60)
+        # 77 days after the invoice: outside the window, January keeps 1,000.
+        self.assertEqual(
+            self._statement(plan, self.rep_1, self.jan).amount_total, 1_000.0
+        )
         self.assertEqual(self._statement(plan, self.rep_1, self.mar).amount_total, 0.0)
         open_plan = self._plan([{"kind": "percentage", "rate": 10}], name="No window")
+        # Without a window the credit note counts in January: 9,000 x 10 %.
         self.assertEqual(
-            self._statement(open_plan, self.rep_1, self.mar).amount_total, -100.0
+            self._statement(open_plan, self.rep_1, self.jan).amount_total, 900.0
+        )
+        self.assertEqual(
+            self._statement(open_plan, self.rep_1, self.mar).amount_total, 0.0
+        )
+        refund_plan = self._plan(
+            [{"kind": "percentage", "rate": 10}],
+            name="In the credit note's period",
+            clawback_convention="refund_period",
+        )
+        self.assertEqual(
+            self._statement(refund_plan, self.rep_1, self.mar).amount_total, -100.0
         )
 
     def test_generation_queries_flat(self):

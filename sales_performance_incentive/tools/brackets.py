@@ -117,6 +117,22 @@ def scale(brackets, factor):
     ]
 
 
+def payout_on_attainment(base, attainment, brackets, mode):
+    """Payout of ``base`` under brackets on ``attainment`` (in percent):
+    each bracket's rate on the share of the base its part of the attainment
+    stands for (marginal), or the reached bracket's rate on all of it
+    (whole). No attainment pays nothing.
+
+    When the attainment is the base's own share of a target, this equals
+    ``payout(base, scale(brackets, target / 100), mode)``; it also pays a
+    base by the attainment of another measure, such as a KPI where lower is
+    better.
+    """
+    if attainment <= 0 or not base:
+        return 0.0
+    return payout(attainment, brackets, mode) * base / attainment
+
+
 def apply_cap(amount, cap):
     """``amount``, at most ``cap``; ``None`` means no cap, 0 a cap of zero."""
     return amount if cap is None else min(amount, cap)

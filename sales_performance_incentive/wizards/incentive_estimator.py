@@ -79,6 +79,8 @@ class IncentiveEstimator(models.TransientModel):
         if not period:
             return empty
         user = self.user_id
+        # What a statement computed now would read.
+        plan._refresh_targets(period, user)
         row = {
             "user_id": user.id,
             "date": self.date,

@@ -12,4 +12,3 @@ from . import performance_scorecard_template
 from . import performance_scorecard
 from . import performance_anomaly_rule
 from . import performance_anomaly
-from . import performance_demo

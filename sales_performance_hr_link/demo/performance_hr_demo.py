@@ -131,8 +131,8 @@ QUIET = {
 }
 
 
-class HrLinkDemo(models.AbstractModel):
-    _name = "hr.link.demo"
+class PerformanceHrDemo(models.AbstractModel):
+    _name = "performance.hr.demo"
     _description = "Sales Performance HR Link Demo Data"
 
     @api.model

@@ -10,6 +10,7 @@
     "application": True,
     "installable": True,
     "depends": ["crm", "sale"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/sales_performance_security.xml",
         "security/ir.model.access.csv",

@@ -167,10 +167,41 @@ class PerformanceAnomalyRule(models.Model):
             return SQL("TRUE")
         return SQL("%s.company_id = %s", SQL.identifier(alias), self.company_id.id)
 
+    def _read_period_end_reversals(self, query, date_from, date_to, won, reversal):
+        """Rows of ``query``, the columns, tables and own conditions of one
+        kind of period-end reversal, kept when the reversing document is dated
+        in the scan, the won document is in the rule's company and both fall
+        in the window of :meth:`_period_end_window`; by date of reversal.
+        ``won`` and ``reversal`` are the alias and date column of the won
+        document and of the reversing one."""
+        won_alias, won_column = won
+        alias, column = reversal
+        reversed_at = SQL.identifier(alias, column)
+        return self.env.execute_query(
+            SQL(
+                """
+                %(query)s
+                   AND %(reversed_at)s BETWEEN %(date_from)s AND %(date_to)s
+                   AND %(company)s
+                   AND %(window)s
+                 ORDER BY %(reversed_at)s, %(reversal_id)s
+                """,
+                query=query,
+                reversed_at=reversed_at,
+                date_from=date_from,
+                date_to=date_to,
+                company=self._company_clause(won_alias),
+                window=self._period_end_window(
+                    SQL.identifier(won_alias, won_column), reversed_at
+                ),
+                reversal_id=SQL.identifier(alias, "id"),
+            )
+        )
+
     def _period_end_window(self, won, reversed_at):
-        """SQL condition shared by the period-end reversal detectors: ``won``
-        lies in the last ``window_days`` days of its month and
-        ``reversed_at`` in the first ``window_days`` days of the next month."""
+        """SQL condition of the period-end reversal detectors: ``won`` lies in
+        the last ``window_days`` days of its month and ``reversed_at`` in the
+        first ``window_days`` days of the next month."""
         next_month = SQL("date_trunc('month', %s) + interval '1 month'", won)
         return SQL(
             """%(won)s >= %(next_month)s - %(days)s * interval '1 day'
@@ -323,7 +354,7 @@ class PerformanceAnomalyRule(models.Model):
         """A customer invoice dated in the last ``window_days`` days of a month
         and credited by a credit note dated in the first ``window_days`` days
         of the next month; the credit note is the one dated in the scan."""
-        rows = self.env.execute_query(
+        rows = self._read_period_end_reversals(
             SQL(
                 """
                 SELECT invoice.id, refund.id, invoice.invoice_user_id,
@@ -337,56 +368,52 @@ class PerformanceAnomalyRule(models.Model):
                    AND invoice.move_type = 'out_invoice'
                    AND invoice.state IN ('posted', 'cancel')
                    AND invoice.invoice_user_id IS NOT NULL
-                   AND refund.invoice_date BETWEEN %(date_from)s AND %(date_to)s
-                   AND %(company)s
-                   AND %(window)s
-                 ORDER BY refund.invoice_date, refund.id
-                """,
-                date_from=date_from,
-                date_to=date_to,
-                company=self._company_clause("invoice"),
-                window=self._period_end_window(
-                    SQL.identifier("invoice", "invoice_date"),
-                    SQL.identifier("refund", "invoice_date"),
-                ),
-            )
+                """
+            ),
+            date_from,
+            date_to,
+            won=("invoice", "invoice_date"),
+            reversal=("refund", "invoice_date"),
         )
-        return [
-            {
-                "user_id": user_id,
-                "company_id": company_id,
-                "date": refund_date,
-                "amount": amount,
-                "move_ids": [invoice_id, refund_id],
-                "description": _(
-                    "Invoice of %(amount)s dated %(invoice_date)s, in the last "
-                    "%(days)s days of its month, credited for %(refunded)s on "
-                    "%(refund_date)s, early in the next month.",
-                    amount=self._money(amount, company_id),
-                    invoice_date=invoice_date,
-                    days=self.window_days,
-                    refunded=self._money(refunded, company_id),
-                    refund_date=refund_date,
-                ),
-            }
-            for (
-                invoice_id,
-                refund_id,
-                user_id,
-                company_id,
-                invoice_date,
-                refund_date,
-                amount,
-                refunded,
-            ) in rows
-        ]
+        result = []
+        for (
+            invoice_id,
+            refund_id,
+            user_id,
+            company_id,
+            invoice_date,
+            refund_date,
+            amount,
+            refunded,
+        ) in rows:
+            result.append(
+                {
+                    "user_id": user_id,
+                    "company_id": company_id,
+                    "date": refund_date,
+                    "amount": amount,
+                    "move_ids": [invoice_id, refund_id],
+                    "description": _(
+                        "Invoice of %(amount)s dated %(invoice_date)s, in the "
+                        "last %(days)s days of its month, credited for "
+                        "%(refunded)s on %(refund_date)s, early in the next "
+                        "month.",
+                        amount=self._money(amount, company_id),
+                        invoice_date=invoice_date,
+                        days=self.window_days,
+                        refunded=self._money(refunded, company_id),
+                        refund_date=refund_date,
+                    ),
+                }
+            )
+        return result
 
     def _detect_period_end_cancellations(self, date_from, date_to):
         """A sales order confirmed in the last ``window_days`` days of a month
         and cancelled in the first ``window_days`` days of the next month; the
         cancellation is the one in the scan. The amount is the untaxed amount
         in company currency, converted as the sales analysis does."""
-        rows = self.env.execute_query(
+        rows = self._read_period_end_reversals(
             SQL(
                 """
                 SELECT sale.id, sale.name, sale.user_id, sale.company_id,
@@ -396,20 +423,12 @@ class PerformanceAnomalyRule(models.Model):
                   FROM sale_order sale
                  WHERE sale.state = 'cancel'
                    AND sale.user_id IS NOT NULL
-                   AND sale.performance_cancel_date
-                       BETWEEN %(date_from)s AND %(date_to)s
-                   AND %(company)s
-                   AND %(window)s
-                 ORDER BY sale.performance_cancel_date, sale.id
-                """,
-                date_from=date_from,
-                date_to=date_to,
-                company=self._company_clause("sale"),
-                window=self._period_end_window(
-                    SQL.identifier("sale", "date_order"),
-                    SQL.identifier("sale", "performance_cancel_date"),
-                ),
-            )
+                """
+            ),
+            date_from,
+            date_to,
+            won=("sale", "date_order"),
+            reversal=("sale", "performance_cancel_date"),
         )
         return [
             {

@@ -10,6 +10,7 @@
     "application": True,
     "installable": True,
     "depends": ["crm", "sale"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/sales_performance_security.xml",
         "security/ir.model.access.csv",
@@ -20,12 +21,14 @@
         "data/performance_alert_data.xml",
         "data/performance_anomaly_data.xml",
         "report/performance_invoice_report_views.xml",
+        "report/performance_calibration_report_views.xml",
         "views/performance_period_views.xml",
         "views/performance_kpi_views.xml",
         "views/performance_target_views.xml",
         "views/performance_scorecard_template_views.xml",
         "views/performance_scorecard_views.xml",
         "views/performance_review_stage_views.xml",
+        "views/performance_anomaly_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_users_views.xml",
         "wizards/performance_period_generate_views.xml",
@@ -33,9 +36,8 @@
         "wizards/performance_scorecard_reason_views.xml",
         "wizards/performance_scorecard_export_views.xml",
         "wizards/performance_scorecard_generate_views.xml",
+        "wizards/performance_anomaly_close_views.xml",
         "views/menus.xml",
-        "report/performance_calibration_report_views.xml",
-        "views/performance_anomaly_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

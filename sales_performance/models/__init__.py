@@ -10,5 +10,5 @@ from . import performance_target
 from . import performance_review_stage
 from . import performance_scorecard_template
 from . import performance_scorecard
+from . import performance_anomaly_rule
 from . import performance_anomaly
-from . import performance_demo

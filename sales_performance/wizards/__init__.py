@@ -4,3 +4,4 @@ from . import performance_target_allocate
 from . import performance_scorecard_reason
 from . import performance_scorecard_export
 from . import performance_scorecard_generate
+from . import performance_anomaly_close

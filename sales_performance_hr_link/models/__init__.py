@@ -10,4 +10,3 @@ from . import incentive_statement
 from . import hr_employee_payroll
 from . import performance_scorecard_template
 from . import incentive_plan_assignment
-from . import hr_link_demo

@@ -1,4 +1,4 @@
-"""The HR story of the demo, as installed (``hr.link.demo``).
+"""The HR story of the demo, as installed (``performance.hr.demo``).
 
 These tests read the demo data of the database they run in: they are skipped,
 with the reason, only when ``ir.module.module`` says the addon was installed

@@ -10,5 +10,4 @@ from . import incentive_statement
 from . import incentive_dispute
 from . import crm_lead
 from . import res_users
-from . import incentive_demo
 from . import performance_period

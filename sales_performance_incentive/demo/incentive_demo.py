@@ -20,6 +20,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 
+from odoo.addons.sales_performance.demo.performance_demo import FAST
+
 DEMO = "sales_performance."
 MODULE = "sales_performance_incentive."
 
@@ -68,13 +70,6 @@ Care Plan sold.</p>
 """
 # Context of the story: activities are scheduled without e-mails.
 QUIET = {"mail_activity_quick_update": True, "mail_auto_subscribe_no_notify": True}
-# Context of the monthly targets added to the base demo's, as it adds its own.
-FAST = {
-    "tracking_disable": True,
-    "mail_notrack": True,
-    "mail_create_nolog": True,
-    "mail_activity_quick_update": True,
-}
 
 
 class IncentiveDemo(models.AbstractModel):
@@ -158,6 +153,7 @@ class IncentiveDemo(models.AbstractModel):
         team_plans = defaultdict(float)
         for rep in reps:
             team_plans[rep["team"]] += rep["plan"]
+        # Added to the base demo's targets in the context it adds its own with.
         generator = self.env["performance.demo"].with_context(**FAST)
         for month in months - planned:
             generator._demo_revenue_targets(

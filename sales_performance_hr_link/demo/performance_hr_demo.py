@@ -44,65 +44,24 @@ JOBS = [
     ("demo_job_key_account_manager", "Key Account Manager"),
     ("demo_job_hr_officer", "HR Officer"),
 ]
-# (user, employee xmlid, job, badge ID, hire date): hired before the year of
-# documents, so that only this year's events prorate.
+# (user xmlid after "demo_user_", employee xmlid after "demo_employee_", job,
+# badge ID, hire year): hired before the year of documents, so that only this
+# year's events prorate.
 EMPLOYEES = [
-    ("demo_user_leader_direct", "demo_employee_laura", "sales_manager", "SP1001", 2016),
-    (
-        "demo_user_leader_key_accounts",
-        "demo_employee_marcus",
-        "sales_manager",
-        "SP1002",
-        2015,
-    ),
-    (
-        "demo_user_leader_channel",
-        "demo_employee_priya",
-        "sales_manager",
-        "SP1003",
-        2018,
-    ),
-    (
-        "demo_user_rep_olivia",
-        "demo_employee_olivia",
-        "account_executive",
-        "SP1011",
-        2019,
-    ),
-    (
-        "demo_user_rep_daniel",
-        "demo_employee_daniel",
-        "account_executive",
-        "SP1012",
-        2020,
-    ),
-    ("demo_user_rep_sara", "demo_employee_sara", "account_executive", "SP1013", 2021),
-    ("demo_user_rep_tom", "demo_employee_tom", "account_executive", "SP1014", 2022),
-    (
-        "demo_user_rep_amelia",
-        "demo_employee_amelia",
-        "key_account_manager",
-        "SP1021",
-        2017,
-    ),
-    (
-        "demo_user_rep_lucas",
-        "demo_employee_lucas",
-        "key_account_manager",
-        "SP1022",
-        2020,
-    ),
-    (
-        "demo_user_rep_hannah",
-        "demo_employee_hannah",
-        "key_account_manager",
-        "SP1023",
-        2021,
-    ),
-    ("demo_user_rep_mateo", "demo_employee_mateo", "account_executive", "SP1031", 2019),
-    ("demo_user_rep_chloe", "demo_employee_chloe", "account_executive", "SP1032", 2022),
-    ("demo_user_rep_ravi", "demo_employee_ravi", "account_executive", "SP1033", 2018),
-    ("demo_user_hr_officer", "demo_employee_grace", "hr_officer", "SP1901", 2017),
+    ("leader_direct", "laura", "sales_manager", "SP1001", 2016),
+    ("leader_key_accounts", "marcus", "sales_manager", "SP1002", 2015),
+    ("leader_channel", "priya", "sales_manager", "SP1003", 2018),
+    ("rep_olivia", "olivia", "account_executive", "SP1011", 2019),
+    ("rep_daniel", "daniel", "account_executive", "SP1012", 2020),
+    ("rep_sara", "sara", "account_executive", "SP1013", 2021),
+    ("rep_tom", "tom", "account_executive", "SP1014", 2022),
+    ("rep_amelia", "amelia", "key_account_manager", "SP1021", 2017),
+    ("rep_lucas", "lucas", "key_account_manager", "SP1022", 2020),
+    ("rep_hannah", "hannah", "key_account_manager", "SP1023", 2021),
+    ("rep_mateo", "mateo", "account_executive", "SP1031", 2019),
+    ("rep_chloe", "chloe", "account_executive", "SP1032", 2022),
+    ("rep_ravi", "ravi", "account_executive", "SP1033", 2018),
+    ("hr_officer", "grace", "hr_officer", "SP1901", 2017),
 ]
 # The newcomer of Direct Sales, hired in the middle of the current month.
 NEW_REP = {
@@ -131,8 +90,8 @@ QUIET = {
 }
 
 
-class HrLinkDemo(models.AbstractModel):
-    _name = "hr.link.demo"
+class PerformanceHrDemo(models.AbstractModel):
+    _name = "performance.hr.demo"
     _description = "Sales Performance HR Link Demo Data"
 
     @api.model
@@ -256,7 +215,8 @@ class HrLinkDemo(models.AbstractModel):
         }
         leaders = {team.user_id: team for team in teams}
         specs = [
-            (self.env.ref(DEMO + user_xmlid), *rest) for user_xmlid, *rest in EMPLOYEES
+            (self.env.ref(f"{DEMO}demo_user_{user}"), f"demo_employee_{name}", *rest)
+            for user, name, *rest in EMPLOYEES
         ]
         # Noah's hire date is set with his targets, in _demo_hire.
         specs.append(

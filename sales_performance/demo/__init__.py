@@ -1,0 +1,2 @@
+from . import performance_demo
+from . import performance_demo_documents

@@ -1,0 +1,1 @@
+from . import incentive_demo

@@ -202,6 +202,33 @@ def test_every_model_has_access_lines(addon):
     assert not missing, f"models without access lines in {path}: {missing}"
 
 
+def _imported_test_modules(init):
+    """Names of the sibling modules that ``tests/__init__.py`` imports."""
+    names = set()
+    for node in ast.walk(ast.parse(init.read_text("utf-8"), filename=str(init))):
+        if not isinstance(node, ast.ImportFrom) or node.level != 1:
+            continue
+        if node.module:  # from .test_x import Something
+            names.add(node.module.split(".")[0])
+        else:  # from . import test_x
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+@addon_param
+def test_test_modules_are_imported(addon):
+    """Every tests/test_*.py of the addon is imported by tests/__init__.py:
+    Odoo's own runner (odoo --test-tags, OCA's CI) runs only those."""
+    tests = ROOT / addon / "tests"
+    modules = {path.stem for path in tests.glob("test_*.py")}
+    if not modules:
+        return
+    init = tests / "__init__.py"
+    assert init.is_file(), f"{init} is missing (test modules: {sorted(modules)})"
+    missing = sorted(modules - _imported_test_modules(init))
+    assert not missing, f"{init.relative_to(ROOT)} does not import {missing}"
+
+
 def test_test_script_requires_odoo(tmp_path):
     """setup/test.sh fails at once, naming the prerequisite, without Odoo."""
     shim = tmp_path / "python3"

@@ -2,74 +2,37 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.sales_performance_incentive.tests.common import IncentiveCommon
+from .common import HrLinkCommon
 
 
 @tagged("post_install", "-at_install")
-class TestAssignment(IncentiveCommon):
+class TestAssignment(HrLinkCommon):
     """Field Sales (with its sub-department Key Accounts) holds rep_1 and
-    rep_2, rep_3 is an Account Manager elsewhere, rep_4 has no employee yet."""
+    rep_2, rep_3 is an Account Manager in Inside Sales, rep_4 has no employee
+    yet."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company = cls.env.company
-        Department = cls.env["hr.department"]
-        cls.department = Department.create(
-            {"name": "Field Sales", "company_id": company.id}
-        )
-        cls.sub_department = Department.create(
-            {
-                "name": "Key Accounts",
-                "parent_id": cls.department.id,
-                "company_id": company.id,
-            }
-        )
-        cls.other_department = Department.create(
-            {"name": "Inside Sales", "company_id": company.id}
-        )
         cls.job = cls.env["hr.job"].create(
-            {"name": "Account Manager", "company_id": company.id}
+            {"name": "Account Manager", "company_id": cls.env.company.id}
         )
-        cls.Employee = cls.env["hr.employee"]
         cls.employees = cls.Employee.create(
             [
-                {
-                    "name": user.name,
-                    "user_id": user.id,
-                    "company_id": company.id,
-                    **vals,
-                }
-                for user, vals in (
-                    (cls.rep_1, {"department_id": cls.department.id}),
-                    (cls.rep_2, {"department_id": cls.sub_department.id}),
-                    (
-                        cls.rep_3,
-                        {
-                            "department_id": cls.other_department.id,
-                            "job_id": cls.job.id,
-                        },
-                    ),
-                )
+                cls._employee_vals(cls.rep_1, department_id=cls.field_sales.id),
+                cls._employee_vals(cls.rep_2, department_id=cls.key_accounts.id),
+                cls._employee_vals(
+                    cls.rep_3, department_id=cls.inside_sales.id, job_id=cls.job.id
+                ),
             ]
         )
         cls.template = cls.env["performance.scorecard.template"].create(
             {
                 "name": "Field Sales",
-                "department_ids": [Command.set(cls.department.ids)],
+                "department_ids": [Command.set(cls.field_sales.ids)],
                 "line_ids": [
                     Command.create({"kpi_id": cls.kpi_revenue.id, "weight": 100})
                 ],
-            }
-        )
-
-    def _hire(self, user, **vals):
-        return self.Employee.create(
-            {
-                "name": user.name,
-                "user_id": user.id,
-                "company_id": self.env.company.id,
-                **vals,
             }
         )
 
@@ -94,7 +57,7 @@ class TestAssignment(IncentiveCommon):
     def test_template_scores_new_employee(self):
         """An employee joining the department is scored from the next generation."""
         self.template.generate_scorecards(self.jan)
-        self._hire(self.rep_4, department_id=self.department.id)
+        self._hire(self.rep_4, department_id=self.field_sales.id)
         cards = self.template.generate_scorecards(self.feb)
         self.assertEqual(cards.user_id, self.rep_1 | self.rep_2 | self.rep_4)
 
@@ -117,29 +80,29 @@ class TestAssignment(IncentiveCommon):
     def test_plan_department_line_expands(self):
         """Publishing gives each employee's user of the department a line."""
         plan = self._department_plan(
-            department_id=self.department.id, target_incentive=1_200
+            department_id=self.field_sales.id, target_incentive=1_200
         )
         department_line = plan.assignment_ids
         self.assertEqual(department_line.display_name, "Sales Plan 2025 · Field Sales")
         plan.action_publish()
         lines = plan.assignment_ids - department_line
         self.assertEqual(lines.user_id, self.rep_1 | self.rep_2)
-        self.assertEqual(lines.mapped("department_id"), self.department)
+        self.assertEqual(lines.mapped("department_id"), self.field_sales)
         self.assertEqual(lines.mapped("target_incentive"), [1_200, 1_200])
         self.assertEqual(set(lines.mapped("state")), {"pending"})
 
     def test_plan_new_employee_joins(self):
         """A new employee of the department gets a line and a statement at the
         next generation."""
-        plan = self._department_plan(department_id=self.department.id)
+        plan = self._department_plan(department_id=self.field_sales.id)
         plan.action_publish()
         statements = plan.generate_statements(self.jan)
         self.assertEqual(statements.user_id, self.rep_1 | self.rep_2)
-        self._hire(self.rep_4, department_id=self.sub_department.id)
+        self._hire(self.rep_4, department_id=self.key_accounts.id)
         statements = plan.generate_statements(self.feb)
         self.assertEqual(statements.user_id, self.rep_1 | self.rep_2 | self.rep_4)
         line = plan.assignment_ids.filtered(lambda a: a.user_id == self.rep_4)
-        self.assertEqual(line.department_id, self.department)
+        self.assertEqual(line.department_id, self.field_sales)
 
     def test_plan_job_line_expands(self):
         """A job position line gives its holders a line, once each."""

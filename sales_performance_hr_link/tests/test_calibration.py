@@ -4,10 +4,12 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from odoo.addons.sales_performance.tests.common import REP_GROUPS, PerformanceCommon
+from odoo.addons.sales_performance.tests.common import REP_GROUPS
+
+from .common import HrLinkCommon
 
 
-class HrScorecardCommon(PerformanceCommon):
+class HrScorecardCommon(HrLinkCommon):
     """Field Sales (manager: leader_b) holds rep_1 and rep_2, its
     sub-department Key Accounts rep_3, Inside Sales rep_4. One revenue KPI
     with a target of 1,000 each; January invoices of 1,300, 1,100 and 900
@@ -16,38 +18,12 @@ class HrScorecardCommon(PerformanceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company = cls.env.company
         cls.env.company.performance_hr_user_id = cls.hr_officer
-        Employee = cls.env["hr.employee"]
-        cls.manager_employee = Employee.create(
-            {"name": "Leader B", "user_id": cls.leader_b.id}
-        )
-        Department = cls.env["hr.department"]
-        cls.field_sales = Department.create(
-            {
-                "name": "Field Sales",
-                "company_id": company.id,
-                "manager_id": cls.manager_employee.id,
-            }
-        )
-        cls.key_accounts = Department.create(
-            {
-                "name": "Key Accounts",
-                "parent_id": cls.field_sales.id,
-                "company_id": company.id,
-            }
-        )
-        cls.inside_sales = Department.create(
-            {"name": "Inside Sales", "company_id": company.id}
-        )
-        cls.employees = Employee.create(
+        cls.manager_employee = cls._hire(cls.leader_b)
+        cls.field_sales.manager_id = cls.manager_employee
+        cls.employees = cls.Employee.create(
             [
-                {
-                    "name": user.name,
-                    "user_id": user.id,
-                    "company_id": company.id,
-                    "department_id": department.id,
-                }
+                cls._employee_vals(user, department_id=department.id)
                 for user, department in (
                     (cls.rep_1, cls.field_sales),
                     (cls.rep_2, cls.field_sales),

@@ -3,12 +3,14 @@ from datetime import date
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from odoo.addons.sales_performance_incentive.tests.common import IncentiveCommon
+from .common import HrLinkCommon
 
 
 @tagged("post_install", "-at_install")
-class TestHrLink(IncentiveCommon):
-    """April 2025 has 22 working weekdays; no public holiday is defined."""
+class TestHrLink(HrLinkCommon):
+    """April 2025 has 22 working weekdays; no public holiday is defined.
+    Field Sales, managed by Director, holds rep_1, rep_2 (hired on 15 April)
+    and rep_3 (whose manager is Boss, leader_b); rep_4 has no employee."""
 
     @classmethod
     def setUpClass(cls):
@@ -25,32 +27,19 @@ class TestHrLink(IncentiveCommon):
             "sales_performance.group_performance_manager",
             company_id=company.id,
         )
-        cls.director = cls.env["hr.employee"].create(
-            {"name": "Director", "user_id": cls.sales_manager.id}
+        cls.director = cls._hire(cls.sales_manager, name="Director")
+        cls.field_sales.manager_id = cls.director
+        cls.boss = cls._hire(cls.leader_b, name="Boss")
+        schedule = {
+            "resource_calendar_id": cls.calendar.id,
+            "tz": "UTC",
+            "department_id": cls.field_sales.id,
+        }
+        cls.emp_1 = cls._hire(cls.rep_1, **schedule)
+        cls.emp_2 = cls._hire(
+            cls.rep_2, performance_hire_date=date(2025, 4, 15), **schedule
         )
-        cls.department = cls.env["hr.department"].create(
-            {"name": "Field Sales", "manager_id": cls.director.id}
-        )
-        cls.boss = cls.env["hr.employee"].create(
-            {"name": "Boss", "user_id": cls.leader_b.id}
-        )
-
-        def employee(user, **vals):
-            return cls.env["hr.employee"].create(
-                {
-                    "name": user.name,
-                    "user_id": user.id,
-                    "company_id": company.id,
-                    "resource_calendar_id": cls.calendar.id,
-                    "tz": "UTC",
-                    "department_id": cls.department.id,
-                    **vals,
-                }
-            )
-
-        cls.emp_1 = employee(cls.rep_1)
-        cls.emp_2 = employee(cls.rep_2, performance_hire_date=date(2025, 4, 15))
-        cls.emp_3 = employee(cls.rep_3, parent_id=cls.boss.id)
+        cls.emp_3 = cls._hire(cls.rep_3, parent_id=cls.boss.id, **schedule)
         cls.leave_type = cls.env["hr.leave.type"].create(
             {
                 "name": "Paid Time Off",
@@ -77,11 +66,11 @@ class TestHrLink(IncentiveCommon):
         """Targets, scorecards and statements carry employee, department, job."""
         target = self._target(1_000, owner=self.rep_1, period=self.apr)
         self.assertEqual(target.employee_id, self.emp_1)
-        self.assertEqual(target.department_id, self.department)
+        self.assertEqual(target.department_id, self.field_sales)
         groups = self.Target._read_group(
             [("id", "=", target.id)], ["department_id"], ["__count"]
         )
-        self.assertEqual(groups, [(self.department, 1)])
+        self.assertEqual(groups, [(self.field_sales, 1)])
 
     def test_leave_prorates_target_and_incentive(self):
         """22 working days, 5 on validated leave: 17/22 of the target and of
@@ -419,7 +408,7 @@ class TestHrLink(IncentiveCommon):
             self.env.add_to_compute(april._fields[fname], april)
         april.flush_recordset()
         self.assertEqual(april.employee_id, self.emp_1)
-        self.assertEqual(april.department_id, self.department)
+        self.assertEqual(april.department_id, self.field_sales)
 
     def test_departed_member_not_added_by_team(self):
         """A plan published after a member of its team left: a plan starting

@@ -5,7 +5,7 @@ from openpyxl import load_workbook
 
 from odoo.tests import Form, new_test_user, tagged
 
-from odoo.addons.sales_performance_incentive.tests.common import IncentiveCommon
+from .common import HrLinkCommon
 
 EMPLOYEE_HEADERS = [
     "Employee Number",
@@ -17,7 +17,7 @@ EMPLOYEE_HEADERS = [
 
 
 @tagged("post_install", "-at_install")
-class TestPayrollExport(IncentiveCommon):
+class TestPayrollExport(HrLinkCommon):
     """Rep 1 is an employee with badge, identification, department, job and
     cost centre; Rep 2 has no employee. Both earn 5 % in January."""
 
@@ -25,19 +25,14 @@ class TestPayrollExport(IncentiveCommon):
     def setUpClass(cls):
         super().setUpClass()
         company = cls.env.company
-        cls.department = cls.env["hr.department"].create({"name": "Field Sales"})
         cls.job = cls.env["hr.job"].create({"name": "Account Executive"})
-        cls.emp_1 = cls.env["hr.employee"].create(
-            {
-                "name": cls.rep_1.name,
-                "user_id": cls.rep_1.id,
-                "company_id": company.id,
-                "barcode": "E0042",
-                "identification_id": "ID-7788",
-                "department_id": cls.department.id,
-                "job_id": cls.job.id,
-                "performance_cost_centre": "CC-310",
-            }
+        cls.emp_1 = cls._hire(
+            cls.rep_1,
+            barcode="E0042",
+            identification_id="ID-7788",
+            department_id=cls.field_sales.id,
+            job_id=cls.job.id,
+            performance_cost_centre="CC-310",
         )
         # Validates and exports payroll, but may not read HR fields.
         cls.payroll_clerk = new_test_user(

@@ -7,8 +7,8 @@ back, their rows are kept as templates, and every generated row is a copy of
 its template with the values that differ (ids, names, dates, partners,
 salespeople, amounts, residuals, reconciliation). The same ``spec`` can be
 written through the ORM instead (``write_orm``), which is how the validation
-test (sales_performance_incentive/tests/test_benchmark_generator.py) checks
-that both give the same rows.
+test (tests/test_benchmark_generator.py at the repository root) checks that
+both give the same rows.
 
 Usage (inside an Odoo environment, as superuser)::
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from odoo.tests import TransactionCase, tagged
 
-GENERATOR = Path(__file__).resolve().parents[2] / "setup" / "benchmark" / "generator.py"
+GENERATOR = Path(__file__).resolve().parents[1] / "setup" / "benchmark" / "generator.py"
 _spec = importlib.util.spec_from_file_location("sp_benchmark_generator", GENERATOR)
 generator = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(generator)

@@ -189,7 +189,13 @@ class PerformanceScorecard(models.Model):
     def action_compute(self):
         """Refresh targets and actuals of these scorecards, in batch: one
         search of targets and one grouped query per KPI for each period and
-        company, whatever the number of scorecards. Frozen ones are skipped."""
+        company, whatever the number of scorecards. Frozen ones are skipped.
+
+        One source of actuals: a line whose salesperson has a target for its
+        KPI takes the target's actual, refreshed here first (statements do
+        the same), so that a scorecard, a target and a statement never show
+        two values for one figure. Only lines without a target read their
+        KPI directly, for the same dates."""
         self.check_access("read")
         # sudo: a score is derived from documents and targets, never typed in.
         cards = (
@@ -217,21 +223,37 @@ class PerformanceScorecard(models.Model):
                     ]
                 )
             )
-            target_by_key = {
-                (t.user_id, t.kpi_id): t._get_effective_target() for t in targets
-            }
-            computed_kpis = lines.kpi_id.filtered(lambda kpi: kpi.kind != "manual")
-            values = computed_kpis._get_values(
-                period.date_start, period.date_end, "user", users.ids, company
+            targets.action_compute()
+            target_by_key = {(t.user_id, t.kpi_id): t for t in targets}
+            untargeted = lines.browse(
+                [
+                    line.id
+                    for line in lines
+                    if line.kpi_id.kind != "manual"
+                    and (line.scorecard_id.user_id, line.kpi_id) not in target_by_key
+                ]
+            )
+            values = untargeted.kpi_id._get_values(
+                period.date_start,
+                period.date_end,
+                "user",
+                untargeted.scorecard_id.user_id.ids,
+                company,
             )
             line_targets, line_actuals = {}, {}
             for line in lines:
                 user = line.scorecard_id.user_id
-                line_targets[line.id] = target_by_key.get(
-                    (user, line.kpi_id), line.template_line_id.default_target
+                target = target_by_key.get((user, line.kpi_id))
+                line_targets[line.id] = (
+                    target._get_effective_target()
+                    if target
+                    else line.template_line_id.default_target
                 )
-                if line.kpi_id.kind != "manual":
-                    line_actuals[line.id] = values[line.kpi_id.id][user.id]
+                if line.kpi_id.kind == "manual":
+                    continue
+                line_actuals[line.id] = (
+                    target.actual if target else values[line.kpi_id.id][user.id]
+                )
             store_values(lines, "target", line_targets)
             store_values(lines, "actual", line_actuals)
         store_values(

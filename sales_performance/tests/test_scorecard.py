@@ -130,6 +130,26 @@ class TestScorecardScores(ScorecardCommon):
         self.assertEqual(card.total_score, 126.61)
         self.assertEqual(card.rating, "A")
 
+    def test_one_source_of_actuals(self):
+        """A scorecard line with a target shows the target's actual, refreshed
+        with it: an invoice posted after the target's last refresh counts in
+        both, so the two screens never disagree."""
+        target = self._target(100_000.0, owner=self.rep_1)
+        self._invoices([(self.rep_1, 40_000.0, JAN_15)])
+        target.action_compute()
+        self.assertEqual(target.actual, 40_000.0)
+        card = self._rep_card()
+        # Posted after the target's refresh: the scorecard refresh reads it.
+        self._invoices([(self.rep_1, 25_000.0, JAN_15)])
+        card.action_compute()
+        line = self._line(card, self.kpi_revenue)
+        self.assertEqual((target.actual, line.actual), (65_000.0, 65_000.0))
+        # Without a target, the line reads its KPI: rep 2 sold 10,000.
+        self._invoices([(self.rep_2, 10_000.0, JAN_15)])
+        card_2 = self._rep_card(user=self.rep_2)
+        card_2.action_compute()
+        self.assertEqual(self._line(card_2, self.kpi_revenue).actual, 10_000.0)
+
     def test_refresh_queries_do_not_grow_with_users(self):
         """Refreshing scorecards costs the same queries for two users as for six."""
         extra = [

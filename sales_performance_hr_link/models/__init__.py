@@ -7,6 +7,5 @@ from . import performance_hr_mixin
 from . import performance_target
 from . import performance_scorecard
 from . import incentive_statement
-from . import hr_employee_payroll
 from . import performance_scorecard_template
 from . import incentive_plan_assignment

@@ -21,6 +21,10 @@ class HrEmployee(models.Model):
         help="First day of employment: targets and target incentives of the "
         "period of hire are prorated from this day.",
     )
+    # Payroll export
+    performance_cost_centre = fields.Char(
+        string="Cost Centre", groups="hr.group_hr_user"
+    )
     # Development
     performance_top_streak = fields.Integer(
         string="Top Ratings in a Row",
@@ -105,57 +109,39 @@ class HrEmployee(models.Model):
         return res
 
     def _performance_depart(self):
-        """On departure: participations end on the departure date (lines of
-        plans still in draft are removed), the draft statements up to it are
-        recomputed (credits stop that day) and sent for approval, and draft
-        statements of later periods are removed.
-        Credit notes dated later, of invoices credited before, still claw
-        back inside the plan's window (see ``incentive.plan.assignment``)."""
+        """On departure, through the incentive addon's public methods: the
+        participations end on the departure date
+        (``incentive.plan.assignment.end_participation``), draft statements
+        of later periods are removed and those up to it are recomputed
+        (credits stop that day) and sent for approval with a note
+        (``incentive.statement.action_submit``). Credit notes dated later, of
+        invoices credited before, still claw back from the statement of the
+        invoice's period, inside the plan's window."""
+        Assignment = self.env["incentive.plan.assignment"].sudo()
+        Statement = self.env["incentive.statement"].sudo()
         for employee in self.sudo():
             departure = employee.departure_date
             user = employee.user_id
-            assignments = (
-                self.env["incentive.plan.assignment"]
-                .sudo()
-                .search(
-                    [("user_id", "=", user.id), ("plan_id.state", "=", "published")]
-                )
-            )
             # Plans not published yet lose the person.
-            self.env["incentive.plan.assignment"].sudo().search(
+            Assignment.search(
                 [("user_id", "=", user.id), ("plan_id.state", "=", "draft")]
             ).unlink()
-            for assignment in assignments:
-                end = assignment.date_end or assignment.plan_id.date_end
-                if end > departure:
-                    assignment.write(
-                        {
-                            "date_end": max(
-                                departure,
-                                assignment.date_start or assignment.plan_id.date_start,
-                            ),
-                            # Later credit notes of their invoices still claw back.
-                            "left_date": departure,
-                        }
-                    )
-            drafts = (
-                self.env["incentive.statement"]
-                .sudo()
-                .search([("user_id", "=", user.id), ("state", "=", "draft")])
+            Assignment.search(
+                [("user_id", "=", user.id), ("plan_id.state", "=", "published")]
+            ).end_participation(departure)
+            drafts = Statement.search(
+                [("user_id", "=", user.id), ("state", "=", "draft")]
             )
             later = drafts.filtered(
                 lambda statement, day=departure: statement.date_from > day
             )
             later.unlink()
-            final = drafts - later
-            final.action_compute()
-            final._move_to(
-                "to_approve",
+            (drafts - later).action_submit(
                 note=_(
                     "%(employee)s left on %(date)s: statement finalised.",
                     employee=employee.name,
                     date=departure,
-                ),
+                )
             )
 
     def _update_performance_promotion(self):

@@ -102,21 +102,17 @@ class IncentivePlanAssignment(models.Model):
         return created | self.sudo().create(vals_list)
 
     def _end_departed(self):
-        """Lines just made for members who have left: ended on the departure
-        day (credit notes still claw back), or removed when they left before
-        the line starts. Returns the lines kept."""
-        removed = self.browse()
-        for line in self.filtered("user_id"):
+        """Lines just made for members who have left: their participation
+        ends on the departure day (``end_participation``). Returns the lines
+        kept."""
+        kept = self.browse()
+        for line in self:
             employee = line.user_id._get_performance_employee(line.plan_id.company_id)
-            if employee.active or not employee.departure_date:
-                continue
-            departure = employee.departure_date
-            if departure < (line.date_start or line.plan_id.date_start):
-                removed |= line
-            elif departure < (line.date_end or line.plan_id.date_end):
-                line.write({"date_end": departure, "left_date": departure})
-        removed.unlink()
-        return self - removed
+            if line.user_id and not employee.active and employee.departure_date:
+                kept |= line.end_participation(employee.departure_date)
+            else:
+                kept |= line
+        return kept
 
     def _get_employee_domain(self):
         """The active employees with a user who may match one of these lines."""

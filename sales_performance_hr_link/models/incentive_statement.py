@@ -1,6 +1,6 @@
-from collections import defaultdict
-
 from odoo import api, fields, models
+
+from odoo.addons.sales_performance.models.batch import store_values
 
 from ..tools import proration
 
@@ -41,16 +41,18 @@ class IncentiveStatement(models.Model):
         return approver or self._get_validator()
 
     def action_compute(self):
+        """Set the proration factor of the draft statements before ``super()``
+        computes them: one proration per period for all their employees,
+        stored in batch as the targets' (``_refresh_proration``)."""
         drafts = self.sudo().filtered(lambda statement: statement.state == "draft")
-        groups = defaultdict(lambda: drafts.browse())
-        for statement in drafts:
-            groups[statement.period_id] |= statement
-        for period, batch in groups.items():
+        factors_by_statement = {}
+        for period, batch in (
+            drafts.filtered("employee_id").grouped("period_id").items()
+        ):
             factors = batch.employee_id._get_performance_proration(
                 period.date_start, period.date_end
             )
-            for statement in batch.filtered("employee_id"):
-                factor = factors[statement.employee_id.id]
-                if statement.proration_factor != factor:
-                    statement.proration_factor = factor
+            for statement in batch:
+                factors_by_statement[statement.id] = factors[statement.employee_id.id]
+        store_values(drafts, "proration_factor", factors_by_statement)
         return super().action_compute()

@@ -227,6 +227,37 @@ class IncentivePlanAssignment(models.Model):
             )
         )
 
+    def end_participation(self, date):
+        """The participant of these salesperson lines left on ``date``.
+
+        Lines starting after the date without a statement are removed: they
+        never credited anything. The
+        others end that day and keep it as ``left_date``, so that a later
+        credit note of an invoice credited before still claws back from the
+        statement of the invoice's period (``incentive.plan
+        ._get_credit_date_sql``). Returns the lines kept."""
+        if not date:
+            raise UserError(_("A participation ends on a date."))
+        self.check_access("write")
+        lines = self.filtered("user_id")
+        started = {
+            assignment.id
+            for [assignment] in self.env["incentive.statement"]
+            .sudo()
+            ._read_group([("assignment_id", "in", lines.ids)], ["assignment_id"])
+        }
+        removed = lines.filtered(
+            lambda a: (
+                date < (a.date_start or a.plan_id.date_start) and a.id not in started
+            )
+        )
+        for line in lines - removed:
+            start = line.date_start or line.plan_id.date_start
+            if date < (line.date_end or line.plan_id.date_end):
+                line.write({"date_end": max(date, start), "left_date": date})
+        removed.unlink()
+        return lines - removed
+
     def _notify_published(self):
         """Tell each participant the plan is out, with an activity to accept it."""
         activity_type = self.env.ref(

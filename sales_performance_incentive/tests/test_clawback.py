@@ -3,6 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import IncentiveCommon
@@ -375,3 +376,37 @@ class TestClawback(IncentiveCommon):
         self.assertEqual(estimator.estimated_payout, 620.0)
         statement = self._statement(plan, self.rep_1)
         self.assertEqual(statement.amount_total, estimator.current_payout)
+
+    def test_departure_is_one_case_of_the_rule(self):
+        """A participation ended by a departure (``end_participation``): the
+        credit note after it counts in the invoice's period even under the
+        other convention, and a line not started yet is removed."""
+        plan = self._plan(
+            [{"kind": "percentage", "rate": 10}],
+            clawback_convention="refund_period",
+            publish=False,
+        )
+        plan.assignment_ids = [
+            Command.create({"user_id": self.rep_2.id, "date_start": date(2025, 4, 1)})
+        ]
+        plan.action_publish()
+        invoice = self._invoices([(self.rep_1, 10_000, date(2025, 1, 10))])
+        jan = self._statement(plan, self.rep_1, self.jan)
+        self._approve(jan)
+        rep_1_line, rep_2_line = plan.assignment_ids.sorted(lambda a: a.user_id.id)
+        with self.assertRaises(UserError):
+            rep_1_line.end_participation(False)
+        with self.assertRaises(AccessError):
+            rep_1_line.with_user(self.rep_1).end_participation(date(2025, 2, 10))
+        kept = (rep_1_line | rep_2_line).end_participation(date(2025, 2, 10))
+        self.assertEqual(kept, rep_1_line)
+        self.assertFalse(rep_2_line.exists())
+        self.assertEqual(
+            (rep_1_line.date_end, rep_1_line.left_date),
+            (date(2025, 2, 10), date(2025, 2, 10)),
+        )
+        refund = self._refund(invoice, 4_000, date(2025, 3, 5))
+        mar = self._statement(plan, self.rep_1, self.mar)
+        # Counted in January: 6,000 x 10 % = 600, 1,000 was approved: -400.
+        self.assertEqual(self._corrections(mar).amount, -400.0)
+        self.assertEqual(self._corrections(mar).refund_move_ids, refund)

@@ -40,6 +40,10 @@
         "views/menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "sales_performance/static/src/fields/*",
+            "sales_performance/static/src/scss/*.scss",
+        ],
         "web.assets_tests": [
             "sales_performance/static/tests/tours/*.js",
         ],

@@ -50,8 +50,15 @@ class ResUsers(models.Model):
 
     @api.model
     def action_open_my_performance(self):
+        """The salesperson's own form. It carries the id and path of the
+        *My Performance* menu action, so that the web client shows the app's
+        menu around it, also when it is the user's home action."""
+        # sudo: only administrators read server actions; its path is public.
+        home = self.env.ref("sales_performance.action_my_performance").sudo()
         return {
             "type": "ir.actions.act_window",
+            "id": home.id,
+            "path": home.path,
             "name": _("My Performance"),
             "res_model": "res.users",
             "res_id": self.env.uid,

@@ -91,6 +91,26 @@ class TestRepTourDesktop(TargetTourCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestRepHomeTour(TargetTourCommon):
+    def setUp(self):
+        super().setUp()
+        self.rep_1.action_id = self.env.ref(
+            "sales_performance.action_my_performance"
+        ).id
+
+    def test_rep_lands_on_home_with_app_menu(self):
+        """A rep whose home is My Performance lands inside the app, at the
+        top of their page, with figures as people read them."""
+        self.start_tour("/odoo", "sales_performance_rep_home", login="tour_rep")
+
+    def test_rep_lands_on_home_on_phone(self):
+        """The same on a phone: the burger menu holds the app's sections."""
+        self.browser_size = "375x667"
+        self.touch_enabled = True
+        self.start_tour("/odoo", "sales_performance_rep_home_phone", login="tour_rep")
+
+
+@tagged("post_install", "-at_install")
 class TestLeaderTour(TargetTourCommon):
     def test_leader_opens_team_allocation(self):
         """A team leader opens the team target and its reps' shares."""

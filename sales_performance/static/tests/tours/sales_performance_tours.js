@@ -174,3 +174,53 @@ registry.category("web_tour.tours").add("sales_performance_leader_approves", {
 registry.category("web_tour.tours").add("sales_performance_leader_approves_phone", {
     steps: () => leaderApprovesSteps({ phone: true }),
 });
+
+function repHomeSteps({ phone }) {
+    return [
+        phone
+            ? {
+                  content: "The rep lands in the app: its sections are in the menu",
+                  trigger: ".o_main_navbar .o_menu_toggle",
+                  run: "click",
+              }
+            : {
+                  content: "The rep lands in the app, with its menu",
+                  trigger: ".o_main_navbar .o_menu_brand:contains('Sales Performance')",
+              },
+        ...(phone
+            ? [
+                  {
+                      content: "The app's sections are listed",
+                      trigger:
+                          ".o_app_menu_sidebar:contains('Sales Performance'):contains('Targets'):contains('Scorecards')",
+                  },
+                  {
+                      content: "Close the menu",
+                      trigger: ".o_app_menu_sidebar .o_sidebar_close",
+                      run: "click",
+                  },
+              ]
+            : []),
+        {
+            content: "Their page has no record pager and no focused button scrolling it",
+            trigger: ".o_performance_home:not(:has(.o_cp_pager:visible)):not(:has(button:focus))",
+        },
+        {
+            content: "Percentages read with %, without decimals when whole",
+            trigger:
+                ".o_kanban_record:contains('Win Rate') [name=figures]:contains('0 %'):contains('of'):contains('50 %')",
+        },
+        {
+            content: "No figure carries useless decimals",
+            trigger: ".o_performance_home:not(:has([name=figures]:contains('.00')))",
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("sales_performance_rep_home", {
+    steps: () => repHomeSteps({ phone: false }),
+});
+
+registry.category("web_tour.tours").add("sales_performance_rep_home_phone", {
+    steps: () => repHomeSteps({ phone: true }),
+});

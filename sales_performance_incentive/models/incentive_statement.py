@@ -22,7 +22,7 @@ COMPUTED_KINDS = ("rule", "cap", "correction")
 class IncentiveStatement(models.Model):
     _name = "incentive.statement"
     _description = "Incentive Statement"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["performance.workflow.mixin"]
     _order = "date_from desc, user_id, plan_id, id"
     _check_company_auto = True
 
@@ -496,9 +496,7 @@ class IncentiveStatement(models.Model):
     def action_submit(self):
         """Send draft statements to their approver."""
         self._check_admin_or_leader()
-        statements = self._lock()
-        for statement in statements:
-            statement._check_state("draft")
+        statements = self._check_state("draft")
         statements.action_compute()
         statements._move_to("to_approve")
         return True
@@ -506,11 +504,10 @@ class IncentiveStatement(models.Model):
     def action_approve(self):
         """The team leader (or an incentive administrator) approves: the
         statement is frozen and goes to the validators."""
-        statements = self._lock()
+        statements = self._check_state("to_approve")
         for statement in statements:
-            statement._check_state("to_approve")
             statement._check_not_own()
-            approver = statement._get_approver()
+            approver = statement._get_responsible_for_approval()
             if self.env.user != approver and not statement._is_incentive_admin():
                 raise AccessError(
                     _(
@@ -527,9 +524,8 @@ class IncentiveStatement(models.Model):
 
     def action_validate(self):
         """Finance or HR validates approved statements for payroll."""
-        statements = self._lock()
+        statements = self._check_state("approved")
         for statement in statements:
-            statement._check_state("approved")
             statement._check_not_own()
             statement._check_validator()
         statements.sudo().write(
@@ -540,9 +536,8 @@ class IncentiveStatement(models.Model):
 
     def action_pay(self):
         """Record that payroll paid the validated statements."""
-        statements = self._lock()
+        statements = self._check_state("validated")
         for statement in statements:
-            statement._check_state("validated")
             statement._check_validator()
         statements.sudo().write({"paid_date": fields.Date.context_today(self)})
         statements._move_to("paid")
@@ -552,20 +547,17 @@ class IncentiveStatement(models.Model):
         """Back to draft, with a reason: from approval or validation."""
         if not reason:
             return self.env["incentive.reason"]._open_for(self, "refuse")
-        statements = self._lock()
+        statements = self._check_state("to_approve", "approved")
         for statement in statements:
-            statement._check_state("to_approve", "approved")
             statement._check_not_own()
             if statement.state == "to_approve":
-                if (
-                    self.env.user != statement._get_approver()
-                    and not statement._is_incentive_admin()
-                ):
+                approver = statement._get_responsible_for_approval()
+                if self.env.user != approver and not statement._is_incentive_admin():
                     raise AccessError(
                         _(
                             "The statement %(statement)s waits on %(user)s.",
                             statement=statement.display_name,
-                            user=statement._get_approver().name,
+                            user=approver.name,
                         )
                     )
             else:
@@ -691,44 +683,6 @@ class IncentiveStatement(models.Model):
         draft.action_compute()
         return draft.with_env(self.env)
 
-    def _lock(self):
-        """Lock the rows before a transition, without waiting: of two people
-        acting on the same statement at once, one goes through and the other
-        gets a concurrency error that Odoo retries (and that then finds the
-        step already taken). With ``incentive_skip_locked`` in the context
-        (the daily job), rows locked by someone else are left out instead:
-        the statements returned are those locked here."""
-        if not self.ids:
-            return self
-        skip = self.env.context.get("incentive_skip_locked")
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM incentive_statement WHERE id IN %s "
-                "FOR NO KEY UPDATE %s",
-                tuple(self.ids),
-                SQL("SKIP LOCKED") if skip else SQL("NOWAIT"),
-            )
-        )
-        locked = {row[0] for row in self.env.cr.fetchall()}
-        # What is pending on them (totals computed at creation) is written in
-        # one UPDATE before the cache is dropped.
-        flush_rows(self)
-        self.invalidate_recordset()
-        return self.filtered(lambda statement: statement.id in locked)
-
-    def _check_state(self, *states):
-        self.ensure_one()
-        if self.state not in states:
-            label = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                _(
-                    "The statement %(statement)s is %(state)s: this action does "
-                    "not apply.",
-                    statement=self.display_name,
-                    state=label[self.state],
-                )
-            )
-
     def _check_not_own(self):
         self.ensure_one()
         if self.user_id == self.env.user:
@@ -742,7 +696,7 @@ class IncentiveStatement(models.Model):
     def _check_admin_or_leader(self):
         for statement in self:
             if self._is_incentive_admin() or (
-                self.env.user == statement._get_approver()
+                self.env.user == statement._get_responsible_for_approval()
                 and statement.user_id != self.env.user
             ):
                 continue
@@ -761,26 +715,29 @@ class IncentiveStatement(models.Model):
                 )
             )
 
-    def _move_to(self, state, note=None):
-        # sudo: the caller has checked who acts; nobody writes the state by hand.
-        self.sudo().write({"state": state})
-        if note:
-            for statement in self:
-                statement.message_post(body=note, subtype_xmlid="mail.mt_note")
-        self._activity_update()
-
     # ------------------------------------------------------------
     # Activities
     # ------------------------------------------------------------
 
-    def _get_approver(self):
-        """Who approves this statement: the leader of the participant's team
-        (hook for HR data). Falls back to the validator."""
-        self.ensure_one()
-        leader = self.manager_id
-        if leader and leader != self.user_id:
-            return leader
-        return self._get_validator()
+    def _get_state_activities(self):
+        return {
+            "to_approve": (
+                self.env.ref(
+                    "sales_performance_incentive.mail_activity_statement_approve"
+                ),
+                "_get_responsible_for_approval",
+            ),
+            "approved": (
+                self.env.ref(
+                    "sales_performance_incentive.mail_activity_statement_validate"
+                ),
+                "_get_validator",
+            ),
+        }
+
+    def _get_responsible_for_approval(self):
+        """The approver of the workflow, else the validator."""
+        return super()._get_responsible_for_approval() or self._get_validator()
 
     def _get_validator(self):
         self.ensure_one()
@@ -793,56 +750,6 @@ class IncentiveStatement(models.Model):
             ).sorted("id")[:1]
         )
 
-    def _activity_update(self):
-        """One activity for whoever the statement waits on; the activities of
-        steps already taken are marked done. Batch."""
-        types = {
-            "to_approve": self.env.ref(
-                "sales_performance_incentive.mail_activity_statement_approve"
-            ),
-            "approved": self.env.ref(
-                "sales_performance_incentive.mail_activity_statement_validate"
-            ),
-        }
-        all_types = types["to_approve"] | types["approved"]
-        # sudo: the person acting may not see the activity of the step they
-        # complete.
-        activities = self.sudo().activity_ids.filtered(
-            lambda activity: activity.activity_type_id in all_types
-        )
-        done = activities.filtered(
-            lambda activity: (
-                activity.activity_type_id
-                != types.get(self.browse(activity.res_id).state)
-            )
-        )
-        done.action_feedback(feedback=_("Step completed."))
-        waiting = {activity.res_id for activity in activities - done}
-        model_id = self.env["ir.model"]._get_id(self._name)
-        vals_list = []
-        for statement in self:
-            activity_type = types.get(statement.state)
-            if not activity_type or statement.id in waiting:
-                continue
-            user = (
-                statement._get_approver()
-                if statement.state == "to_approve"
-                else statement._get_validator()
-            )
-            if not user:
-                continue
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": statement.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": activity_type.summary or activity_type.name,
-                    "user_id": user.id,
-                    "date_deadline": activity_type._get_date_deadline(),
-                }
-            )
-        self.env["mail.activity"].sudo().create(vals_list)
-
     # ------------------------------------------------------------
     # Scheduled jobs
     # ------------------------------------------------------------
@@ -852,7 +759,7 @@ class IncentiveStatement(models.Model):
         """Make the statements of the current month for published plans and
         refresh the draft statements of open periods. A statement somebody is
         acting on at that moment is left for the next run."""
-        self = self.with_context(incentive_skip_locked=True)
+        self = self.with_context(performance_skip_locked=True)
         today = fields.Date.context_today(self)
         plans = self.env["incentive.plan"].search(
             [

@@ -11,5 +11,6 @@ from . import performance_workflow_mixin
 from . import performance_review_stage
 from . import performance_scorecard_template
 from . import performance_scorecard
+from . import performance_scorecard_line
 from . import performance_anomaly_rule
 from . import performance_anomaly

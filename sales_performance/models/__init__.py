@@ -7,8 +7,10 @@ from . import sale_order
 from . import performance_period
 from . import performance_kpi
 from . import performance_target
+from . import performance_workflow_mixin
 from . import performance_review_stage
 from . import performance_scorecard_template
 from . import performance_scorecard
+from . import performance_scorecard_line
 from . import performance_anomaly_rule
 from . import performance_anomaly

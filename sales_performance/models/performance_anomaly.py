@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -213,8 +211,9 @@ class PerformanceAnomaly(models.Model):
     # Activities
     # ------------------------------------------------------------
 
-    def _get_reviewer(self):
-        """The team leader who decides on this flag (hook for HR data)."""
+    def _get_responsible_for_approval(self):
+        """The team leader who decides on this flag, else the company's HR
+        officer."""
         self.ensure_one()
         return self.team_id.user_id or self.company_id.performance_hr_user_id
 
@@ -223,20 +222,15 @@ class PerformanceAnomaly(models.Model):
         activity_type = self.env.ref(
             "sales_performance.mail_activity_type_anomaly_review"
         )
-        today = fields.Date.context_today(self)
-        model_id = self.env["ir.model"]._get_id(self._name)
-        vals_list = [
-            {
-                "res_model_id": model_id,
-                "res_id": anomaly.id,
-                "activity_type_id": activity_type.id,
-                "summary": anomaly.name,
-                "note": anomaly.description,
-                "user_id": anomaly._get_reviewer().id,
-                "date_deadline": today + timedelta(days=activity_type.delay_count),
-            }
-            for anomaly in self
-            if anomaly._get_reviewer()
-        ]
-        # sudo: the scan schedules activities for leaders on flags it created.
-        self.env["mail.activity"].sudo().create(vals_list)
+        self.env["performance.workflow.mixin"]._schedule_activities(
+            [
+                {
+                    "record": anomaly,
+                    "activity_type": activity_type,
+                    "user": anomaly._get_responsible_for_approval(),
+                    "summary": anomaly.name,
+                    "note": anomaly.description,
+                }
+                for anomaly in self
+            ]
+        )

@@ -2,10 +2,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.exceptions import AccessError, UserError
 
-from ..tools import pace, scoring
 from .batch import flush_rows, store_values
 from .performance_review_stage import REVIEW_STATES
 
@@ -20,12 +18,18 @@ PERSON_FIELDS = {
     "line_ids",
 }
 FROZEN_STATES = ("approved", "appeal")
+# Who a review stage waits on, by its ``responsible``.
+STAGE_RESPONSIBLES = {
+    "employee": "_get_salesperson",
+    "manager": "_get_manager_reviewer",
+    "hr": "_get_hr_user",
+}
 
 
 class PerformanceScorecard(models.Model):
     _name = "performance.scorecard"
     _description = "Scorecard"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["performance.workflow.mixin"]
     _order = "period_id desc, user_id, id"
     _check_company_auto = True
 
@@ -266,10 +270,6 @@ class PerformanceScorecard(models.Model):
         return True
 
     # ------------------------------------------------------------
-    # Review
-    # ------------------------------------------------------------
-
-    # ------------------------------------------------------------
     # Followers, in batch
     # ------------------------------------------------------------
 
@@ -345,6 +345,10 @@ class PerformanceScorecard(models.Model):
                 for card_id, pid in sorted(missing)
             ]
         )
+
+    # ------------------------------------------------------------
+    # Review
+    # ------------------------------------------------------------
 
     def action_submit(self):
         """The salesperson hands their self review to their team leader."""
@@ -454,42 +458,10 @@ class PerformanceScorecard(models.Model):
             )
         return True
 
-    def _lock(self):
-        """Lock the rows before a refresh or a transition, without waiting:
-        of two people acting on the same scorecard at once, one goes through
-        and the other gets a concurrency error that Odoo retries (and that
-        then finds the step already taken or the scores already fresh)."""
-        if self.ids:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM performance_scorecard WHERE id IN %s "
-                    "FOR NO KEY UPDATE NOWAIT",
-                    tuple(self.ids),
-                )
-            )
-            # What is pending on them (scores computed at creation) is
-            # written in one UPDATE per model before the cache is dropped.
-            flush_rows(self.line_ids)
-            flush_rows(self)
-            self.invalidate_recordset()
-        return self
-
-    def _check_state(self, *states):
-        self.ensure_one()
-        self._lock()
-        if self.state not in states:
-            raise UserError(
-                _(
-                    "The scorecard %(card)s is at the step %(state)s: this action "
-                    "does not apply.",
-                    card=self.display_name,
-                    state=self._get_selection_label("state", self.state),
-                )
-            )
-
-    def _get_selection_label(self, field_name, value):
-        selection = self._fields[field_name]._description_selection(self.env)
-        return dict(selection)[value]
+    def _flush_before_lock(self):
+        # Scores computed at creation are pending on the lines too.
+        flush_rows(self.line_ids)
+        return super()._flush_before_lock()
 
     def _check_reviewer(self):
         """The person acting now is the one the step waits on, never the
@@ -499,7 +471,7 @@ class PerformanceScorecard(models.Model):
         if self.user_id == user:
             raise AccessError(_("Nobody approves or refuses their own scorecard."))
         if self.state == "manager_review" and (
-            user == self._get_manager()
+            user == self._get_responsible_for_approval()
             or user.has_group("sales_performance.group_performance_hr")
         ):
             return
@@ -510,22 +482,13 @@ class PerformanceScorecard(models.Model):
             _(
                 "The scorecard %(card)s waits on %(user)s.",
                 card=self.display_name,
-                user=self._get_responsible().name,
+                user=self._get_waiting_on().name,
             )
         )
 
     def _check_hr(self):
         if not self.env.user.has_group("sales_performance.group_performance_hr"):
             raise AccessError(_("Only HR officers can do this."))
-
-    def _move_to(self, state, note=None):
-        # sudo: the caller has checked who acts; the person may not write the
-        # state field themselves.
-        self.sudo().write({"state": state})
-        if note:
-            for card in self:
-                card.message_post(body=note, subtype_xmlid="mail.mt_note")
-        self._activity_update()
 
     def _open_reason_wizard(self, action):
         return {
@@ -544,194 +507,36 @@ class PerformanceScorecard(models.Model):
     # Activities
     # ------------------------------------------------------------
 
-    def _get_manager(self):
-        """The team leader who reviews this scorecard (hook for HR data)."""
+    def _get_state_activities(self):
+        """The review stages (configurable data) say who each step waits
+        on."""
+        stages = self.env["performance.review.stage"].search([])
+        return {
+            stage.state: (stage.activity_type_id, STAGE_RESPONSIBLES[stage.responsible])
+            for stage in stages
+        }
+
+    def _get_state_activity_vals(self, state):
+        stage = self.env["performance.review.stage"].search(
+            [("state", "=", state)], limit=1
+        )
+        today = fields.Date.context_today(self)
+        return {
+            "summary": stage.name,
+            "date_deadline": today + timedelta(days=stage.deadline_days),
+        }
+
+    def _get_salesperson(self):
         self.ensure_one()
-        return self.manager_id
+        return self.user_id
+
+    def _get_manager_reviewer(self):
+        """The approver, else the HR officer."""
+        self.ensure_one()
+        return self._get_responsible_for_approval() or self._get_hr_user()
 
     def _get_hr_user(self):
         self.ensure_one()
         hr_group = self.env.ref("sales_performance.group_performance_hr")
         users = hr_group.users.filtered(lambda u: self.company_id in u.company_ids)
         return self.company_id.performance_hr_user_id or users.sorted("id")[:1]
-
-    def _get_responsible(self, stage=None):
-        self.ensure_one()
-        responsible = (stage or self._get_stage()).responsible
-        if responsible == "employee":
-            return self.user_id
-        if responsible == "manager" and self._get_manager():
-            return self._get_manager()
-        return self._get_hr_user()
-
-    def _get_stage(self):
-        self.ensure_one()
-        return self.env["performance.review.stage"].search(
-            [("state", "=", self.state)], limit=1
-        )
-
-    def _activity_update(self):
-        """Keep one activity, for the person the scorecard waits on; mark the
-        activities of the steps already taken as done. Batch: one feedback
-        and one create for all the scorecards."""
-        stages = self.env["performance.review.stage"].search([])
-        stage_by_state = {stage.state: stage for stage in stages}
-        today = fields.Date.context_today(self)
-        # sudo: the person acting may not see the activity of the step they
-        # complete (it belongs to the previous responsible).
-        activities = self.sudo().activity_ids.filtered(
-            lambda activity: activity.activity_type_id in stages.activity_type_id
-        )
-        done = activities.filtered(
-            lambda activity: (
-                activity.activity_type_id
-                != stage_by_state.get(
-                    self.browse(activity.res_id).state, stages.browse()
-                ).activity_type_id
-            )
-        )
-        done.action_feedback(feedback=_("Step completed."))
-        waiting = {activity.res_id for activity in activities - done}
-        model_id = self.env["ir.model"]._get_id(self._name)
-        vals_list = []
-        for card in self:
-            stage = stage_by_state.get(card.state)
-            if stage and card.id not in waiting:
-                vals_list.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": card.id,
-                        "activity_type_id": stage.activity_type_id.id,
-                        "summary": stage.name,
-                        "user_id": card._get_responsible(stage).id,
-                        "date_deadline": today + timedelta(days=stage.deadline_days),
-                    }
-                )
-        Activity = self.env["mail.activity"].sudo()
-        if len(vals_list) > 1:
-            # Many scorecards at once (a period's generation, a team's
-            # approval): no "assigned to you" mail per activity (a rendered
-            # mail and a dozen queries each, the better part of generating a
-            # thousand scorecards). Each activity is in its assignee's queue
-            # (systray, and My Performance for the salesperson). One
-            # scorecard moving on keeps Odoo's mail to the next person.
-            Activity = Activity.with_context(mail_activity_quick_update=True)
-        Activity.create(vals_list)
-
-
-class PerformanceScorecardLine(models.Model):
-    _name = "performance.scorecard.line"
-    _description = "Scorecard KPI"
-    _order = "scorecard_id, sequence, id"
-
-    scorecard_id = fields.Many2one(
-        "performance.scorecard", required=True, index=True, ondelete="cascade"
-    )
-    template_line_id = fields.Many2one(
-        "performance.scorecard.template.line", ondelete="set null"
-    )
-    sequence = fields.Integer(default=10)
-    kpi_id = fields.Many2one("performance.kpi", string="KPI", required=True)
-    kpi_unit = fields.Selection(related="kpi_id.unit")
-    # Copied from the template when the scorecard is made, with the curve, so
-    # that an approved scorecard keeps its scores whatever changes later.
-    is_manual = fields.Boolean(readonly=True)
-    higher_is_better = fields.Boolean(readonly=True, default=True)
-    weight = fields.Float(required=True)
-    threshold = fields.Float(required=True)
-    target_point = fields.Float(required=True)
-    cap = fields.Float(required=True)
-    max_score = fields.Float(required=True)
-
-    target = fields.Float()
-    actual = fields.Float()
-    attainment = fields.Float(
-        string="Attainment (%)", compute="_compute_score", store=True, digits=(16, 2)
-    )
-    score = fields.Float(compute="_compute_score", store=True, digits=(16, 2))
-    weighted_score = fields.Float(compute="_compute_score", store=True, digits=(16, 2))
-
-    @api.depends(
-        "target",
-        "actual",
-        "weight",
-        "threshold",
-        "target_point",
-        "cap",
-        "max_score",
-        "higher_is_better",
-    )
-    def _compute_score(self):
-        for line in self:
-            ratio = line.actual / line.target * 100.0 if line.target else 0.0
-            line.attainment = pace.attainment(
-                line.actual, line.target, line.higher_is_better
-            )
-            line.score = scoring.score(
-                ratio,
-                line.threshold,
-                line.target_point,
-                line.cap,
-                line.max_score,
-                line.higher_is_better,
-            )
-            line.weighted_score = line.score * line.weight / 100.0
-
-    @api.constrains("threshold", "target_point", "cap", "max_score", "higher_is_better")
-    def _check_curve(self):
-        for line in self:
-            try:
-                scoring.check_curve(
-                    line.threshold,
-                    line.target_point,
-                    line.cap,
-                    line.max_score,
-                    line.higher_is_better,
-                )
-            except scoring.CurveError as error:
-                raise ValidationError(
-                    _(
-                        "The scoring curve of %(kpi)s is out of order.",
-                        kpi=line.kpi_id.name,
-                    )
-                ) from error
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            raise AccessError(_("Scorecard lines come from their template."))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not self.env.su:
-            self._check_person_write(vals)
-        return super().write(vals)
-
-    def unlink(self):
-        if not self.env.su:
-            raise AccessError(_("Scorecard lines come from their template."))
-        return super().unlink()
-
-    def _check_person_write(self, vals):
-        self.check_access("write")
-        if set(vals) - {"actual"}:
-            raise AccessError(_("Only the actual of a manual KPI is entered by hand."))
-        frozen = self.scorecard_id.filtered("frozen")
-        if frozen:
-            raise UserError(
-                _(
-                    "The scorecard %(card)s is approved and frozen: HR can reopen it.",
-                    card=frozen[0].display_name,
-                )
-            )
-        computed = self.filtered(lambda line: not line.is_manual)
-        if computed:
-            raise UserError(
-                _(
-                    "%(kpi)s is computed from documents: its actual cannot be "
-                    "typed in.",
-                    kpi=computed[0].kpi_id.name,
-                )
-            )
-        if self.scorecard_id.filtered(lambda card: card.user_id == self.env.user):
-            raise AccessError(_("Nobody scores their own scorecard."))

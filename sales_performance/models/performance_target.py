@@ -901,29 +901,22 @@ class PerformanceTarget(models.Model):
             if (target.user_id, target.period_id) not in done:
                 to_alert[(target.user_id, target.period_id)] |= target
         activity_type = self.env.ref("sales_performance.mail_activity_type_pace_alert")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        today = fields.Date.context_today(self)
-        vals_list = []
+        entries = []
         for (user, period), targets in to_alert.items():
             kpis = ", ".join(targets.kpi_id.mapped("name"))
-            leader = targets.team_id.user_id[:1]
-            if leader:
-                vals_list.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": targets[0].id,
-                        "activity_type_id": activity_type.id,
-                        "user_id": leader.id,
-                        "date_deadline": today
-                        + timedelta(days=activity_type.delay_count),
-                        "summary": _(
-                            "%(user)s is behind pace in %(period)s",
-                            user=user.name,
-                            period=period.name,
-                        ),
-                        "note": _("Behind pace on: %(kpis)s", kpis=kpis),
-                    }
-                )
+            entries.append(
+                {
+                    "record": targets[0],
+                    "activity_type": activity_type,
+                    "user": targets.team_id.user_id[:1],
+                    "summary": _(
+                        "%(user)s is behind pace in %(period)s",
+                        user=user.name,
+                        period=period.name,
+                    ),
+                    "note": _("Behind pace on: %(kpis)s", kpis=kpis),
+                }
+            )
             targets[0].message_post(
                 body=_(
                     "You are behind pace in %(period)s on: %(kpis)s.",
@@ -933,7 +926,7 @@ class PerformanceTarget(models.Model):
                 partner_ids=user.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
             )
-        self.env["mail.activity"].create(vals_list)
+        self.env["performance.workflow.mixin"]._schedule_activities(entries)
         for targets in to_alert.values():
             targets.pace_alerted = True
 

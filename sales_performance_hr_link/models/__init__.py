@@ -4,6 +4,7 @@ from . import res_users
 from . import hr_employee
 from . import resource_calendar
 from . import performance_hr_mixin
+from . import performance_workflow_mixin
 from . import performance_target
 from . import performance_scorecard
 from . import incentive_statement

@@ -200,9 +200,8 @@ class HrEmployee(models.Model):
         ready._notify_performance_promotion()
 
     def _notify_performance_promotion(self):
-        model_id = self.env["ir.model"]._get_id("hr.employee")
         activity_type = self.env.ref("mail.mail_activity_data_todo")
-        vals_list = []
+        entries = []
         for employee in self:
             message = _(
                 "%(employee)s was rated in the top rating %(count)s periods in a "
@@ -215,19 +214,16 @@ class HrEmployee(models.Model):
                 employee.parent_id.user_id or employee.department_id.manager_id.user_id
             )
             if manager and manager != employee.user_id:
-                vals_list.append(
+                entries.append(
                     {
-                        "res_model_id": model_id,
-                        "res_id": employee.id,
-                        "activity_type_id": activity_type.id,
-                        "automated": True,
+                        "record": employee,
+                        "activity_type": activity_type,
+                        "user": manager,
                         "summary": _("Promotion readiness"),
                         "note": message,
-                        "user_id": manager.id,
-                        "date_deadline": activity_type._get_date_deadline(),
                     }
                 )
-        self.env["mail.activity"].sudo().create(vals_list)
+        self.env["performance.workflow.mixin"]._schedule_activities(entries)
 
     def _open_performance_records(self, model, name):
         self.ensure_one()

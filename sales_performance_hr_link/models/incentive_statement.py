@@ -30,16 +30,6 @@ class IncentiveStatement(models.Model):
                 )
             )
 
-    def _get_approver(self):
-        """The team leader, else the employee's manager, else the department
-        manager; the validator when nobody else."""
-        self.ensure_one()
-        leader = self.manager_id if self.manager_id != self.user_id else None
-        approver = self.user_id._get_performance_approver(
-            self.company_id, team_leader=leader
-        )
-        return approver or self._get_validator()
-
     def action_compute(self):
         """Set the proration factor of the draft statements before ``super()``
         computes them: one proration per period for all their employees,

@@ -5,14 +5,6 @@ class PerformanceScorecard(models.Model):
     _name = "performance.scorecard"
     _inherit = ["performance.scorecard", "performance.hr.mixin"]
 
-    def _get_manager(self):
-        """The team leader, else the employee's manager, else the department
-        manager."""
-        self.ensure_one()
-        return self.user_id._get_performance_approver(
-            self.company_id, team_leader=super()._get_manager()
-        )
-
     def _move_to(self, state, note=None):
         res = super()._move_to(state, note=note)
         if state == "approved":
@@ -35,17 +27,14 @@ class PerformanceScorecard(models.Model):
             )
         )
         todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        vals_list = []
+        entries = []
         for line in lines:
             template_line = line.template_line_id
-            activity_type = template_line.training_activity_type_id or todo
-            vals_list.append(
+            entries.append(
                 {
-                    "res_model_id": model_id,
-                    "res_id": line.scorecard_id.id,
-                    "activity_type_id": activity_type.id,
-                    "automated": True,
+                    "record": line.scorecard_id,
+                    "activity_type": template_line.training_activity_type_id or todo,
+                    "user": line.scorecard_id.user_id,
                     "summary": _(
                         "Training: %(action)s", action=template_line.training_action
                     ),
@@ -58,12 +47,9 @@ class PerformanceScorecard(models.Model):
                         threshold=template_line.training_threshold,
                         action=template_line.training_action,
                     ),
-                    "user_id": line.scorecard_id.user_id.id,
-                    "date_deadline": activity_type._get_date_deadline(),
                 }
             )
-        # sudo: the approver schedules on the salesperson's to-do list.
-        self.env["mail.activity"].sudo().create(vals_list)
+        self._schedule_activities(entries)
         lines.sudo().training_scheduled = True
 
 

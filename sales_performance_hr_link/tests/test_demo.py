@@ -288,7 +288,7 @@ class TestDemo(TransactionCase):
         self.assertLess(expected, 1.0)
         for statement in last:
             self._assert_statement_prorated(statement, expected)
-            approver = statement._get_approver()
+            approver = statement._get_responsible_for_approval()
             self.assertIn(
                 approver,
                 statement.activity_ids.user_id,

@@ -252,7 +252,7 @@ class TestHrLink(HrLinkCommon):
         self.team_a.user_id = False
         plan = self._plan([{"kind": "percentage", "rate": 1}])
         statement = self._statement(plan, self.rep_1, self.apr)
-        self.assertEqual(statement._get_approver(), self.sales_manager)
+        self.assertEqual(statement._get_responsible_for_approval(), self.sales_manager)
         statement.action_submit()
         statement.with_user(self.sales_manager).action_approve()
         self.assertEqual(statement.state, "approved")

@@ -385,7 +385,7 @@ class IncentiveDemo(models.AbstractModel):
         """Each team leader approves the statements of their team."""
         by_approver = defaultdict(lambda: statements.browse())
         for statement in statements:
-            by_approver[statement._get_approver()] |= statement
+            by_approver[statement._get_responsible_for_approval()] |= statement
         for approver, batch in by_approver.items():
             batch.with_user(approver).action_approve()
 
@@ -426,7 +426,7 @@ class IncentiveDemo(models.AbstractModel):
                     "amount_claimed": 450.0,
                 }
             )
-            dispute.with_user(statement._get_approver()).action_accept(
+            dispute.with_user(statement._get_responsible_for_approval()).action_accept(
                 "Billing confirms the invoice was posted without a salesperson. "
                 "3 % of 15,000 granted.",
                 450.0,

@@ -7,6 +7,8 @@ from . import account_move
 from . import incentive_plan
 from . import incentive_plan_assignment
 from . import incentive_statement
+from . import incentive_statement_correction
+from . import incentive_statement_line
 from . import incentive_dispute
 from . import crm_lead
 from . import res_users

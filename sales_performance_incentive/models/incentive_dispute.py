@@ -9,7 +9,7 @@ class IncentiveDispute(models.Model):
 
     _name = "incentive.dispute"
     _description = "Incentive Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["performance.workflow.mixin"]
     _order = "create_date desc, id desc"
 
     # The line as it was disputed: a draft statement rewrites its lines at
@@ -138,26 +138,21 @@ class IncentiveDispute(models.Model):
             )
             dispute.sudo().write(
                 {
-                    "state": "accepted",
                     "resolution": resolution,
                     "amount_granted": line.amount,
                     "adjustment_line_id": line.id,
                     "resolved_by_id": self.env.uid,
                 }
             )
-        self._after_resolution()
+        self._move_to("accepted")
+        self._notify_resolution()
         return True
 
     def action_reject(self, resolution):
         self._check_resolver(resolution)
-        self.sudo().write(
-            {
-                "state": "rejected",
-                "resolution": resolution,
-                "resolved_by_id": self.env.uid,
-            }
-        )
-        self._after_resolution()
+        self.sudo().write({"resolution": resolution, "resolved_by_id": self.env.uid})
+        self._move_to("rejected")
+        self._notify_resolution()
         return True
 
     def action_resolve(self):
@@ -167,24 +162,22 @@ class IncentiveDispute(models.Model):
     def _check_resolver(self, resolution):
         if not resolution:
             raise UserError(_("Explain the resolution of the dispute."))
-        for dispute in self:
-            if dispute.state != "open":
-                raise UserError(_("This dispute is already resolved."))
+        for dispute in self._check_state("open"):
             if dispute.user_id == self.env.user:
                 raise AccessError(_("Nobody resolves their own dispute."))
+            approver = dispute._get_responsible_for_approval()
             if (
-                self.env.user != dispute.statement_id._get_approver()
+                self.env.user != approver
                 and not dispute.statement_id._is_incentive_admin()
             ):
                 raise AccessError(
-                    _(
-                        "This dispute waits on %(user)s.",
-                        user=dispute.statement_id._get_approver().name,
-                    )
+                    _("This dispute waits on %(user)s.", user=approver.name)
                 )
 
-    def _after_resolution(self):
-        self._activity_update()
+    def _get_state_error(self):
+        return UserError(_("This dispute is already resolved."))
+
+    def _notify_resolution(self):
         for dispute in self:
             dispute.message_post(
                 body=_(
@@ -198,29 +191,15 @@ class IncentiveDispute(models.Model):
                 subtype_xmlid="mail.mt_comment",
             )
 
-    def _activity_update(self):
-        activity_type = self.env.ref(
-            "sales_performance_incentive.mail_activity_dispute"
-        )
-        activities = self.sudo().activity_ids.filtered(
-            lambda activity: activity.activity_type_id == activity_type
-        )
-        resolved = self.filtered(lambda dispute: dispute.state != "open")
-        done = activities.filtered(lambda activity: activity.res_id in resolved.ids)
-        waiting = {activity.res_id for activity in activities - done}
-        done.action_feedback(feedback=_("Dispute resolved."))
-        model_id = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].sudo().create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": dispute.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": activity_type.summary or activity_type.name,
-                    "user_id": dispute.statement_id._get_approver().id,
-                    "date_deadline": activity_type._get_date_deadline(),
-                }
-                for dispute in self - resolved
-                if dispute.id not in waiting
-            ]
-        )
+    def _get_state_activities(self):
+        return {
+            "open": (
+                self.env.ref("sales_performance_incentive.mail_activity_dispute"),
+                "_get_responsible_for_approval",
+            )
+        }
+
+    def _get_responsible_for_approval(self):
+        """The approver of the statement disputed."""
+        self.ensure_one()
+        return self.statement_id._get_responsible_for_approval()

@@ -263,8 +263,7 @@ class IncentivePlanAssignment(models.Model):
         activity_type = self.env.ref(
             "sales_performance_incentive.mail_activity_plan_accept"
         )
-        model_id = self.env["ir.model"]._get_id("incentive.plan")
-        vals_list = []
+        entries = []
         for plan in self.plan_id:
             users = self.filtered(lambda a, p=plan: a.plan_id == p).user_id
             plan.message_subscribe(partner_ids=users.partner_id.ids)
@@ -276,16 +275,13 @@ class IncentivePlanAssignment(models.Model):
                 partner_ids=users.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
             )
-            vals_list += [
+            entries += [
                 {
-                    "res_model_id": model_id,
-                    "res_id": plan.id,
-                    "activity_type_id": activity_type.id,
+                    "record": plan,
+                    "activity_type": activity_type,
+                    "user": user,
                     "summary": self.env._("Accept your incentive plan"),
-                    "user_id": user.id,
-                    "date_deadline": activity_type._get_date_deadline(),
                 }
                 for user in users
             ]
-        # sudo: participants cannot schedule activities on the plan themselves.
-        self.env["mail.activity"].sudo().create(vals_list)
+        self.env["performance.workflow.mixin"]._schedule_activities(entries)

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -22,7 +22,7 @@ COMPUTED_KINDS = ("rule", "cap", "correction")
 class IncentiveStatement(models.Model):
     _name = "incentive.statement"
     _description = "Incentive Statement"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["performance.workflow.mixin"]
     _order = "date_from desc, user_id, plan_id, id"
     _check_company_auto = True
 
@@ -271,224 +271,6 @@ class IncentiveStatement(models.Model):
         flush_rows(statements)
         return True
 
-    def _get_corrections(self):
-        """Corrections of the frozen statements of these participants: each
-        frozen statement is recomputed as of now (cumulative rules keep what
-        they booked, their true-up catches up anyway) and the difference with
-        what was booked for it lands in the participant's first draft
-        statement after it. ``{statement_id: [line values]}``."""
-        plan = self.plan_id
-        self.flush_model()
-        drafts = self.search(
-            [
-                ("plan_id", "=", plan.id),
-                ("user_id", "in", self.user_id.ids),
-                ("state", "=", "draft"),
-            ],
-            order="date_from, id",
-        )
-        by_user = defaultdict(list)
-        for draft in drafts:
-            by_user[draft.user_id.id].append(draft)
-        frozen = self.search(
-            [
-                ("plan_id", "=", plan.id),
-                ("user_id", "in", self.user_id.ids),
-                ("state", "in", FROZEN_STATES),
-            ]
-        )
-        # An older draft (a month nobody submitted) does not hold back the
-        # corrections of the frozen months after it.
-        landing = {
-            statement.id: next(
-                (
-                    d
-                    for d in by_user[statement.user_id.id]
-                    if d.date_from > statement.date_to
-                ),
-                None,
-            )
-            for statement in frozen
-        }
-        frozen = frozen.filtered(lambda st: landing[st.id] in self)
-        if not frozen:
-            return {}
-        booked = dict(
-            self.env["incentive.statement.line"]._read_group(
-                [
-                    ("origin_statement_id", "in", frozen.ids),
-                    ("kind", "=", "correction"),
-                    ("statement_id", "not in", self.ids),
-                ],
-                ["origin_statement_id"],
-                ["amount:sum"],
-            )
-        )
-        named = defaultdict(set)
-        for line in self.env["incentive.statement.line"].search(
-            [
-                ("origin_statement_id", "in", frozen.ids),
-                ("kind", "=", "correction"),
-                ("statement_id", "not in", self.ids),
-            ]
-        ):
-            named[line.origin_statement_id.id].update(line.refund_move_ids.ids)
-        refunds = frozen._get_late_refunds()
-        corrections = defaultdict(list)
-        by_period = defaultdict(lambda: frozen.browse())
-        for statement in frozen:
-            by_period[statement.period_id] |= statement
-        currency = plan.currency_id
-        for period, batch in by_period.items():
-            keep = {
-                (line.statement_id.user_id.id, line.rule_id.id): line.amount
-                for line in batch.line_ids
-                if line.kind == "rule" and line.rule_id.cumulative
-            }
-            payouts = plan._get_payouts(period, batch.user_id, keep=keep)
-            for statement in batch:
-                recomputed = sum(
-                    vals["amount"] for vals in payouts[statement.user_id.id]
-                )
-                approved = statement.amount_earned
-                already = booked.get(statement, 0.0)
-                difference = currency.round(recomputed - approved - already)
-                if currency.is_zero(difference):
-                    continue
-                draft = landing[statement.id]
-                new_refunds = refunds[statement.id] - refunds[statement.id].filtered(
-                    lambda move, st=statement: move.id in named[st.id]
-                )
-                explanation = " ".join(
-                    [
-                        _(
-                            "%(statement)s now pays %(recomputed)s; %(approved)s "
-                            "was approved and %(already)s already corrected.",
-                            statement=statement.display_name,
-                            recomputed=currency.format(recomputed),
-                            approved=currency.format(approved),
-                            already=currency.format(already),
-                        ),
-                        *statement._get_changed_sentences(
-                            payouts[statement.user_id.id]
-                        ),
-                    ]
-                )
-                if new_refunds:
-                    name = _(
-                        "Credit note %(refunds)s (%(period)s): %(amount)s. "
-                        "%(explanation)s",
-                        refunds=", ".join(
-                            _(
-                                "%(refund)s of %(invoice)s",
-                                refund=move.name,
-                                invoice=move.reversed_entry_id.name,
-                            )
-                            for move in new_refunds
-                        ),
-                        period=period.display_name,
-                        amount=currency.format(difference),
-                        explanation=explanation,
-                    )
-                else:
-                    name = _(
-                        "Correction of %(statement)s (%(period)s): %(amount)s. "
-                        "%(explanation)s",
-                        statement=statement.display_name,
-                        period=period.display_name,
-                        amount=currency.format(difference),
-                        explanation=explanation,
-                    )
-                corrections[draft.id].append(
-                    {
-                        "kind": "correction",
-                        "sequence": 950,
-                        "origin_statement_id": statement.id,
-                        "base": recomputed,
-                        "rate": 0.0,
-                        "amount": difference,
-                        "credit_date_from": period.date_start,
-                        "credit_date_to": period.date_end,
-                        "refund_move_ids": [Command.set(new_refunds.ids)],
-                        "name": name,
-                    }
-                )
-        return corrections
-
-    def _get_changed_sentences(self, vals_list):
-        """The explanations of the lines of ``vals_list`` (this frozen
-        statement recomputed) whose amount differs from the frozen line of the
-        same rule: why a correction takes a bonus or a tier back."""
-        self.ensure_one()
-        frozen = defaultdict(float)
-        for line in self.line_ids.filtered(lambda line: line.kind in ("rule", "cap")):
-            frozen[line.rule_id.id, line.kind] += line.amount
-        return [
-            vals["name"]
-            for vals in vals_list
-            if not self.currency_id.is_zero(
-                vals["amount"] - frozen[vals.get("rule_id") or False, vals["kind"]]
-            )
-        ]
-
-    def _get_late_refunds(self):
-        """Per statement of these (frozen), the credit notes dated after its
-        period that now count in it (the participant's own, their split share,
-        or their team's for a team override): ``{statement_id: moves}``, one
-        query."""
-        refunds = defaultdict(lambda: self.env["account.move"])
-        plan = self.plan_id
-        if not self or (
-            plan.clawback_convention != "invoice_period"
-            and not any(self.assignment_id.mapped("left_date"))
-        ):
-            return refunds
-        windows = plan._get_windows(self.period_id[:1], self.user_id)
-        rows = [
-            (
-                statement.id,
-                statement.user_id.id,
-                statement.date_from,
-                statement.date_to,
-                windows[statement.user_id.id]["part_from"],
-                windows[statement.user_id.id]["part_to"],
-            )
-            for statement in self
-        ]
-        ids, users, starts, ends, part_froms, part_tos = zip(*rows, strict=True)
-        query = SQL(
-            """
-            SELECT DISTINCT window_.statement_id, credit.move_id
-              FROM (%(credits)s) credit
-              LEFT JOIN crm_team team ON team.id = credit.team_id
-              JOIN unnest(
-                       %(ids)s::int[], %(users)s::int[], %(starts)s::date[],
-                       %(ends)s::date[], %(part_froms)s::date[], %(part_tos)s::date[]
-                   ) AS window_(
-                       statement_id, user_id, date_from, date_to, part_from, part_to
-                   )
-                ON window_.user_id = credit.user_id
-                   OR (%(overrides)s AND window_.user_id = team.user_id)
-             WHERE credit.company_id = %(company)s
-               AND credit.is_refund
-               AND credit.date > window_.date_to
-               AND %(credit_date)s BETWEEN window_.date_from AND window_.date_to
-            """,
-            credits=self.env["incentive.credit"]._credit_query(plan.earn_on),
-            ids=list(ids),
-            users=list(users),
-            starts=list(starts),
-            ends=list(ends),
-            part_froms=list(part_froms),
-            part_tos=list(part_tos),
-            company=plan.company_id.id,
-            credit_date=plan._get_credit_date_sql(),
-            overrides="team_override" in plan.rule_ids.mapped("kind"),
-        )
-        for statement_id, move_id in self.env.execute_query(query):
-            refunds[statement_id] |= self.env["account.move"].browse(move_id)
-        return refunds
-
     # ------------------------------------------------------------
     # Workflow
     # ------------------------------------------------------------
@@ -498,9 +280,7 @@ class IncentiveStatement(models.Model):
         is posted on each (the HR link: why a departed participant's
         statement was finalised)."""
         self._check_admin_or_leader()
-        statements = self._lock()
-        for statement in statements:
-            statement._check_state("draft")
+        statements = self._check_state("draft")
         statements.action_compute()
         statements._move_to("to_approve", note=note)
         return True
@@ -508,11 +288,10 @@ class IncentiveStatement(models.Model):
     def action_approve(self):
         """The team leader (or an incentive administrator) approves: the
         statement is frozen and goes to the validators."""
-        statements = self._lock()
+        statements = self._check_state("to_approve")
         for statement in statements:
-            statement._check_state("to_approve")
             statement._check_not_own()
-            approver = statement._get_approver()
+            approver = statement._get_responsible_for_approval()
             if self.env.user != approver and not statement._is_incentive_admin():
                 raise AccessError(
                     _(
@@ -529,9 +308,8 @@ class IncentiveStatement(models.Model):
 
     def action_validate(self):
         """Finance or HR validates approved statements for payroll."""
-        statements = self._lock()
+        statements = self._check_state("approved")
         for statement in statements:
-            statement._check_state("approved")
             statement._check_not_own()
             statement._check_validator()
         statements.sudo().write(
@@ -542,9 +320,8 @@ class IncentiveStatement(models.Model):
 
     def action_pay(self):
         """Record that payroll paid the validated statements."""
-        statements = self._lock()
+        statements = self._check_state("validated")
         for statement in statements:
-            statement._check_state("validated")
             statement._check_validator()
         statements.sudo().write({"paid_date": fields.Date.context_today(self)})
         statements._move_to("paid")
@@ -554,20 +331,17 @@ class IncentiveStatement(models.Model):
         """Back to draft, with a reason: from approval or validation."""
         if not reason:
             return self.env["incentive.reason"]._open_for(self, "refuse")
-        statements = self._lock()
+        statements = self._check_state("to_approve", "approved")
         for statement in statements:
-            statement._check_state("to_approve", "approved")
             statement._check_not_own()
             if statement.state == "to_approve":
-                if (
-                    self.env.user != statement._get_approver()
-                    and not statement._is_incentive_admin()
-                ):
+                approver = statement._get_responsible_for_approval()
+                if self.env.user != approver and not statement._is_incentive_admin():
                     raise AccessError(
                         _(
                             "The statement %(statement)s waits on %(user)s.",
                             statement=statement.display_name,
-                            user=statement._get_approver().name,
+                            user=approver.name,
                         )
                     )
             else:
@@ -693,44 +467,6 @@ class IncentiveStatement(models.Model):
         draft.action_compute()
         return draft.with_env(self.env)
 
-    def _lock(self):
-        """Lock the rows before a transition, without waiting: of two people
-        acting on the same statement at once, one goes through and the other
-        gets a concurrency error that Odoo retries (and that then finds the
-        step already taken). With ``incentive_skip_locked`` in the context
-        (the daily job), rows locked by someone else are left out instead:
-        the statements returned are those locked here."""
-        if not self.ids:
-            return self
-        skip = self.env.context.get("incentive_skip_locked")
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM incentive_statement WHERE id IN %s "
-                "FOR NO KEY UPDATE %s",
-                tuple(self.ids),
-                SQL("SKIP LOCKED") if skip else SQL("NOWAIT"),
-            )
-        )
-        locked = {row[0] for row in self.env.cr.fetchall()}
-        # What is pending on them (totals computed at creation) is written in
-        # one UPDATE before the cache is dropped.
-        flush_rows(self)
-        self.invalidate_recordset()
-        return self.filtered(lambda statement: statement.id in locked)
-
-    def _check_state(self, *states):
-        self.ensure_one()
-        if self.state not in states:
-            label = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                _(
-                    "The statement %(statement)s is %(state)s: this action does "
-                    "not apply.",
-                    statement=self.display_name,
-                    state=label[self.state],
-                )
-            )
-
     def _check_not_own(self):
         self.ensure_one()
         if self.user_id == self.env.user:
@@ -746,7 +482,7 @@ class IncentiveStatement(models.Model):
             return
         for statement in self:
             if self._is_incentive_admin() or (
-                self.env.user == statement._get_approver()
+                self.env.user == statement._get_responsible_for_approval()
                 and statement.user_id != self.env.user
             ):
                 continue
@@ -765,26 +501,29 @@ class IncentiveStatement(models.Model):
                 )
             )
 
-    def _move_to(self, state, note=None):
-        # sudo: the caller has checked who acts; nobody writes the state by hand.
-        self.sudo().write({"state": state})
-        if note:
-            for statement in self:
-                statement.message_post(body=note, subtype_xmlid="mail.mt_note")
-        self._activity_update()
-
     # ------------------------------------------------------------
     # Activities
     # ------------------------------------------------------------
 
-    def _get_approver(self):
-        """Who approves this statement: the leader of the participant's team
-        (hook for HR data). Falls back to the validator."""
-        self.ensure_one()
-        leader = self.manager_id
-        if leader and leader != self.user_id:
-            return leader
-        return self._get_validator()
+    def _get_state_activities(self):
+        return {
+            "to_approve": (
+                self.env.ref(
+                    "sales_performance_incentive.mail_activity_statement_approve"
+                ),
+                "_get_responsible_for_approval",
+            ),
+            "approved": (
+                self.env.ref(
+                    "sales_performance_incentive.mail_activity_statement_validate"
+                ),
+                "_get_validator",
+            ),
+        }
+
+    def _get_responsible_for_approval(self):
+        """The approver of the workflow, else the validator."""
+        return super()._get_responsible_for_approval() or self._get_validator()
 
     def _get_validator(self):
         self.ensure_one()
@@ -797,56 +536,6 @@ class IncentiveStatement(models.Model):
             ).sorted("id")[:1]
         )
 
-    def _activity_update(self):
-        """One activity for whoever the statement waits on; the activities of
-        steps already taken are marked done. Batch."""
-        types = {
-            "to_approve": self.env.ref(
-                "sales_performance_incentive.mail_activity_statement_approve"
-            ),
-            "approved": self.env.ref(
-                "sales_performance_incentive.mail_activity_statement_validate"
-            ),
-        }
-        all_types = types["to_approve"] | types["approved"]
-        # sudo: the person acting may not see the activity of the step they
-        # complete.
-        activities = self.sudo().activity_ids.filtered(
-            lambda activity: activity.activity_type_id in all_types
-        )
-        done = activities.filtered(
-            lambda activity: (
-                activity.activity_type_id
-                != types.get(self.browse(activity.res_id).state)
-            )
-        )
-        done.action_feedback(feedback=_("Step completed."))
-        waiting = {activity.res_id for activity in activities - done}
-        model_id = self.env["ir.model"]._get_id(self._name)
-        vals_list = []
-        for statement in self:
-            activity_type = types.get(statement.state)
-            if not activity_type or statement.id in waiting:
-                continue
-            user = (
-                statement._get_approver()
-                if statement.state == "to_approve"
-                else statement._get_validator()
-            )
-            if not user:
-                continue
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": statement.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": activity_type.summary or activity_type.name,
-                    "user_id": user.id,
-                    "date_deadline": activity_type._get_date_deadline(),
-                }
-            )
-        self.env["mail.activity"].sudo().create(vals_list)
-
     # ------------------------------------------------------------
     # Scheduled jobs
     # ------------------------------------------------------------
@@ -856,7 +545,7 @@ class IncentiveStatement(models.Model):
         """Make the statements of the current month for published plans and
         refresh the draft statements of open periods. A statement somebody is
         acting on at that moment is left for the next run."""
-        self = self.with_context(incentive_skip_locked=True)
+        self = self.with_context(performance_skip_locked=True)
         today = fields.Date.context_today(self)
         plans = self.env["incentive.plan"].search(
             [
@@ -881,169 +570,3 @@ class IncentiveStatement(models.Model):
             [("state", "=", "draft"), ("period_id.state", "=", "open")]
         )
         drafts.action_compute()
-
-
-class IncentiveStatementLine(models.Model):
-    _name = "incentive.statement.line"
-    _description = "Incentive Statement Line"
-    _order = "statement_id, sequence, id"
-
-    statement_id = fields.Many2one(
-        "incentive.statement", required=True, index=True, ondelete="cascade"
-    )
-    user_id = fields.Many2one(related="statement_id.user_id", store=True)
-    company_id = fields.Many2one(related="statement_id.company_id", store=True)
-    currency_id = fields.Many2one(related="statement_id.currency_id")
-    state = fields.Selection(related="statement_id.state")
-    sequence = fields.Integer(default=10)
-    kind = fields.Selection(
-        [
-            ("rule", "Rule"),
-            ("cap", "Plan Cap"),
-            ("correction", "Correction"),
-            ("adjustment", "Adjustment"),
-        ],
-        required=True,
-        default="rule",
-    )
-    rule_id = fields.Many2one("incentive.plan.rule", ondelete="restrict", index=True)
-    name = fields.Char(string="Explanation", required=True)
-    base = fields.Monetary()
-    rate = fields.Float(digits=(16, 4))
-    quantity = fields.Float()
-    amount = fields.Monetary(required=True)
-    credit_date_from = fields.Date(string="Credited From")
-    credit_date_to = fields.Date(string="Credited To")
-    origin_statement_id = fields.Many2one(
-        "incentive.statement",
-        string="Corrected Statement",
-        index=True,
-        ondelete="restrict",
-    )
-    dispute_id = fields.Many2one("incentive.dispute", ondelete="set null")
-    refund_move_ids = fields.Many2many(
-        "account.move",
-        string="Credit Notes",
-        readonly=True,
-        help="The credit notes this correction claws back in the period of the "
-        "invoices they reverse.",
-    )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        lines = super().create(vals_list)
-        lines._check_editable()
-        return lines
-
-    def write(self, vals):
-        self._check_editable()
-        return super().write(vals)
-
-    def unlink(self):
-        self._check_editable()
-        return super().unlink()
-
-    def _split_unchanged(self, vals_list):
-        """Return the lines of ``self`` that already hold one of
-        ``vals_list`` exactly, and the values no line holds."""
-        free = defaultdict(list)
-        for line in self:
-            free[line.statement_id.id].append(line)
-        kept = self.browse()
-        missing = []
-        for vals in vals_list:
-            candidates = free[vals["statement_id"]]
-            line = next((line for line in candidates if line._holds(vals)), None)
-            if line:
-                candidates.remove(line)
-                kept |= line
-            else:
-                missing.append(vals)
-        return kept, missing
-
-    def _holds(self, vals):
-        self.ensure_one()
-        for name, value in vals.items():
-            field = self._fields[name]
-            if self[name] != field.convert_to_record(
-                field.convert_to_cache(value, self), self
-            ):
-                return False
-        return True
-
-    def _check_editable(self):
-        """Lines are written by the engine and by dispute resolutions only,
-        and never on a statement past draft."""
-        if not self.env.su:
-            raise AccessError(_("Statement lines are computed, not typed in."))
-        frozen = self.statement_id.filtered(lambda st: st.state != "draft")
-        if frozen:
-            raise UserError(
-                _(
-                    "The statement %(statement)s is %(state)s: its lines cannot "
-                    "change. Corrections go to the next draft statement.",
-                    statement=frozen[0].display_name,
-                    state=dict(
-                        frozen._fields["state"]._description_selection(self.env)
-                    )[frozen[0].state],
-                )
-            )
-
-    def action_open_credits(self):
-        """The credit rows behind this line; for a correction, those of the
-        credit notes it claws back, or the statement it corrects."""
-        self.ensure_one()
-        statement = self.statement_id
-        if self.kind == "correction" and not self.refund_move_ids:
-            return self.origin_statement_id._get_records_action()
-        domain = [
-            ("company_id", "=", statement.company_id.id),
-            ("basis", "=", statement.plan_id.earn_on),
-        ]
-        if self.kind == "correction":
-            return {
-                "type": "ir.actions.act_window",
-                "name": _("Credits"),
-                "res_model": "incentive.credit",
-                "view_mode": "list,pivot",
-                "domain": domain
-                + [
-                    ("move_id", "in", self.refund_move_ids.ids),
-                    "|",
-                    ("user_id", "=", statement.user_id.id),
-                    ("team_id.user_id", "=", statement.user_id.id),
-                ],
-            }
-        if self.credit_date_from:
-            domain.append(("date", ">=", self.credit_date_from))
-        if self.credit_date_to:
-            domain.append(("date", "<=", self.credit_date_to))
-        rule = self.rule_id
-        if rule.kind == "team_override":
-            domain.append(("team_id.user_id", "=", statement.user_id.id))
-        else:
-            domain.append(("user_id", "=", statement.user_id.id))
-        if rule.product_ids:
-            domain.append(("product_id", "in", rule.product_ids.ids))
-        if rule.categ_ids:
-            domain.append(("categ_id", "child_of", rule.categ_ids.ids))
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Credits"),
-            "res_model": "incentive.credit",
-            "view_mode": "list,pivot",
-            "domain": domain,
-            "context": {"search_default_group_by_move": 0},
-        }
-
-    def action_dispute(self):
-        """Open the dispute form for this line."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Dispute"),
-            "res_model": "incentive.dispute",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_line_id": self.id},
-        }

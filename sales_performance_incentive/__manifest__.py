@@ -30,6 +30,9 @@
         "views/menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "sales_performance_incentive/static/src/fields/*",
+        ],
         "web.assets_tests": [
             "sales_performance_incentive/static/tests/tours/*.js",
         ],

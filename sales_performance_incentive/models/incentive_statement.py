@@ -378,8 +378,10 @@ class IncentiveStatement(models.Model):
             return self.amount_total
         # sudo: the engine reads the credits and targets behind a statement the
         # user may read.
+        # The targets are as fresh as the statement: My Performance refreshes
+        # the draft statements (and their targets) when it opens; this is
+        # read by a read-only request and writes nothing.
         plan = self.plan_id.sudo()
-        plan._refresh_targets(self.period_id, self.user_id)
         windows = plan._get_windows(self.period_id, self.user_id)
         window = windows[self.user_id.id]
         credited = self.env.execute_query(

@@ -14,13 +14,34 @@ class ResUsers(models.Model):
         string="Earned This Period",
         compute="_compute_incentive_home",
         currency_field="incentive_currency_id",
+        help="The total of your statements of the current period, adjustments "
+        "and corrections included: what they pay if the period ended today. "
+        "The estimator starts from this figure.",
     )
     incentive_expected = fields.Monetary(
-        string="Expected Payout",
+        string="Projected at the Current Pace",
         compute="_compute_incentive_home",
         currency_field="incentive_currency_id",
         help="What the current statements pay at the end of their period if "
-        "credits keep coming at the pace so far.",
+        "credits keep coming at the pace so far: the credits of the elapsed "
+        "share of the period are extended to the whole period and paid by the "
+        "plan's rules; adjustments and corrections count as they are.",
+    )
+    incentive_approved_unpaid = fields.Monetary(
+        string="Approved, Not Yet Paid",
+        compute="_compute_incentive_home",
+        currency_field="incentive_currency_id",
+        help="Statements approved or validated, waiting for payroll.",
+    )
+    incentive_paid_year = fields.Monetary(
+        string="Paid This Year",
+        compute="_compute_incentive_home",
+        currency_field="incentive_currency_id",
+        help="Statements marked paid since the first of January.",
+    )
+    incentive_history = fields.Json(
+        string="Earnings of the Last 12 Periods",
+        compute="_compute_incentive_home",
     )
     incentive_currency_id = fields.Many2one(
         "res.currency", compute="_compute_incentive_home"
@@ -51,6 +72,22 @@ class ResUsers(models.Model):
             user.incentive_expected = sum(
                 statement._get_expected_payout() for statement in statements
             )
+            mine = [("user_id", "=", user.id)]
+            user.incentive_approved_unpaid = sum(
+                Statement.search(
+                    mine + [("state", "in", ("approved", "validated"))]
+                ).mapped("amount_total")
+            )
+            user.incentive_paid_year = sum(
+                Statement.search(
+                    mine
+                    + [
+                        ("state", "=", "paid"),
+                        ("paid_date", ">=", today.replace(month=1, day=1)),
+                    ]
+                ).mapped("amount_total")
+            )
+            user.incentive_history = user._get_incentive_history()
             user.incentive_to_accept_ids = Assignment.search(
                 [
                     ("user_id", "=", user.id),
@@ -58,6 +95,45 @@ class ResUsers(models.Model):
                     ("plan_id.state", "=", "published"),
                 ]
             )
+
+    def _get_incentive_history(self, periods=12):
+        """Earnings of the last ``periods`` monthly periods up to today, oldest
+        first: ``[{"period": name, "amount": total, "state": lowest state}]``,
+        one grouped read."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        groups = self.env["incentive.statement"]._read_group(
+            [
+                ("user_id", "=", self.id),
+                ("period_id.period_type", "=", "month"),
+                ("date_from", "<=", today),
+            ],
+            ["period_id"],
+            ["amount_total:sum"],
+            order="period_id desc",
+            limit=periods,
+        )
+        return [
+            {"period": period.display_name, "amount": amount}
+            for period, amount in sorted(groups, key=lambda g: g[0].date_start)
+        ]
+
+    @api.model
+    def action_open_my_performance(self):
+        """Bring the salesperson's draft statements of today up to date first,
+        so that every figure of the page (statement totals, earned, the
+        estimator's baseline) is the one a statement computed now shows.
+        Statements somebody is computing at that moment are skipped."""
+        today = fields.Date.context_today(self)
+        self.env["incentive.statement"].search(
+            [
+                ("user_id", "=", self.env.uid),
+                ("state", "=", "draft"),
+                ("date_from", "<=", today),
+                ("date_to", ">=", today),
+            ]
+        ).with_context(performance_skip_locked=True).action_compute()
+        return super().action_open_my_performance()
 
     @api.model
     def action_open_my_statements(self):

@@ -79,8 +79,12 @@ class IncentiveEstimator(models.TransientModel):
         if not period:
             return empty
         user = self.user_id
-        # What a statement computed now would read.
-        plan._refresh_targets(period, user)
+        # What a statement computed now would read: the targets refreshed
+        # first, except on a read-only request (a form reloading, whose
+        # onchange already refreshed them): a write there would make Odoo
+        # run the whole request again.
+        if not self.env.cr.readonly:
+            plan._refresh_targets(period, user)
         row = {
             "user_id": user.id,
             "date": self.date,
@@ -92,8 +96,11 @@ class IncentiveEstimator(models.TransientModel):
         }
         before = plan._get_payouts(period, user)[user.id]
         after = plan._get_payouts(period, user, extra=[row])[user.id]
-        current = sum(vals["amount"] for vals in before)
-        estimated = sum(vals["amount"] for vals in after)
+        # The statement's adjustments and corrections count with and without
+        # the deal: the baseline is what My Performance calls earned.
+        booked = self._get_booked(plan, period, user)
+        current = sum(vals["amount"] for vals in before) + booked
+        estimated = sum(vals["amount"] for vals in after) + booked
         return {
             "period_id": period.id,
             "current_payout": current,
@@ -101,6 +108,28 @@ class IncentiveEstimator(models.TransientModel):
             "difference": estimated - current,
             "explanation": "\n".join(vals["name"] for vals in after),
         }
+
+    @api.model
+    def _get_booked(self, plan, period, user):
+        """The adjustments and corrections already on ``user``'s statement of
+        ``plan`` for ``period``: typed or booked, not computed from credits."""
+        statement = (
+            self.env["incentive.statement"]
+            .sudo()
+            .search(
+                [
+                    ("plan_id", "=", plan.id),
+                    ("period_id", "=", period.id),
+                    ("user_id", "=", user.id),
+                ],
+                limit=1,
+            )
+        )
+        return sum(
+            line.amount
+            for line in statement.line_ids
+            if line.kind in ("adjustment", "correction")
+        )
 
     @api.constrains("user_id")
     def _check_user(self):

@@ -126,7 +126,9 @@ class IncentiveStatementLine(models.Model):
                 "type": "ir.actions.act_window",
                 "name": _("Credits"),
                 "res_model": "incentive.credit",
-                "view_mode": "list,pivot",
+                "view_mode": "list,kanban,pivot",
+                # Cards on a phone: the list has a dozen columns.
+                "mobile_view_mode": "kanban",
                 "domain": domain
                 + [
                     ("move_id", "in", self.refund_move_ids.ids),
@@ -152,7 +154,8 @@ class IncentiveStatementLine(models.Model):
             "type": "ir.actions.act_window",
             "name": _("Credits"),
             "res_model": "incentive.credit",
-            "view_mode": "list,pivot",
+            "view_mode": "list,kanban,pivot",
+            "mobile_view_mode": "kanban",
             "domain": domain,
             "context": {"search_default_group_by_move": 0},
         }

@@ -7,6 +7,16 @@ registry.category("web_tour.tours").add("sales_performance_incentive_rep_phone",
             trigger: ".o_field_widget[name=incentive_earned]:contains('50.00')",
         },
         {
+            content: "Each earnings figure is labelled",
+            trigger:
+                "[name=earnings]:contains('Earned This Period'):contains('Projected at the Current Pace')" +
+                ":contains('Approved, Not Yet Paid'):contains('Paid This Year')",
+        },
+        {
+            content: "The month's earnings are in the chart of the last periods",
+            trigger: ".o_incentive_earnings_chart .o_incentive_earnings_row:contains('50.00')",
+        },
+        {
             content: "Open the statement of the period",
             trigger:
                 ".o_field_widget[name=incentive_statement_ids] " +
@@ -18,6 +28,28 @@ registry.category("web_tour.tours").add("sales_performance_incentive_rep_phone",
             trigger:
                 ".o_form_view .o_field_widget[name=line_ids] " +
                 ".o_kanban_record:contains('Revenue Commission'):contains('5.0 % of')",
+        },
+        {
+            content: "Open the credits behind the line",
+            trigger:
+                ".o_field_widget[name=line_ids] .o_kanban_record:contains('Revenue Commission') " +
+                "button[name=action_open_credits]",
+            run: "click",
+        },
+        {
+            content: "On a phone the credits are cards: invoice, customer, share and amount",
+            trigger:
+                ".o_kanban_view .o_kanban_record:contains('partner_a')" +
+                ":contains('Share'):contains('1,000.00')",
+        },
+        {
+            content: "The column holds the total",
+            trigger: ".o_kanban_view .o_kanban_group:contains('1,000')",
+        },
+        {
+            content: "Back to the statement",
+            trigger: ".o_breadcrumb .o_back_button, .o_back_button",
+            run: "click",
         },
         {
             content: "Dispute the line",

@@ -127,6 +127,17 @@ class TestCalibration(HrScorecardCommon):
         only = self._wizard(include_sub_departments=False).save()
         self.assertEqual(only.line_ids.employee_id, self.emp_1 | self.emp_2)
 
+    def test_scorecards_before_hr_calibration_are_flagged(self):
+        """Scorecards still at self or manager review are counted and
+        flagged: their score may change before HR calibration."""
+        self.cards[self.rep_1].sudo().state = "manager_review"
+        self.cards[self.rep_2].sudo().state = "hr_calibration"
+        wizard = self._wizard().save()
+        # Rep 1 at manager review, rep 3 still at self review.
+        self.assertEqual(wizard.early_count, 2)
+        self.cards[self.rep_3].sudo().state = "hr_calibration"
+        self.assertEqual(self._wizard().save().early_count, 1)
+
     def test_change_needs_comment(self):
         """A changed rating without a comment is refused and nothing changes;
         with one, the scorecard keeps the rating and the comment."""

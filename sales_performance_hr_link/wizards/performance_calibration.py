@@ -10,6 +10,11 @@ from odoo.exceptions import UserError
 GAP_POINTS = 10.0
 
 
+# Review steps before HR calibration: a rating set now may be overtaken by
+# the rest of the review.
+EARLY_STATES = ("draft", "self_review", "manager_review")
+
+
 class PerformanceCalibration(models.TransientModel):
     """HR calibrates the ratings of a department's scorecards for a period:
     each scorecard side by side, the distribution of ratings before and after
@@ -43,6 +48,12 @@ class PerformanceCalibration(models.TransientModel):
     )
     distribution = fields.Html(compute="_compute_distribution", sanitize=False)
     change_count = fields.Integer(compute="_compute_distribution")
+    early_count = fields.Integer(
+        string="Not at HR Calibration Yet",
+        compute="_compute_distribution",
+        help="Scorecards still at self review or manager review: their score may "
+        "change before they reach HR calibration.",
+    )
 
     # ------------------------------------------------------------
     # Computes
@@ -101,6 +112,9 @@ class PerformanceCalibration(models.TransientModel):
         for wizard in self:
             lines = wizard.line_ids
             wizard.change_count = len(lines.filtered("changed"))
+            wizard.early_count = len(
+                lines.filtered(lambda line: line.state in EARLY_STATES)
+            )
             bands = wizard.template_id.band_ids
             if not bands or not lines:
                 wizard.distribution = False

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.tools import SQL
 
 
 class ResUsers(models.Model):
@@ -123,17 +124,62 @@ class ResUsers(models.Model):
         """Bring the salesperson's draft statements of today up to date first,
         so that every figure of the page (statement totals, earned, the
         estimator's baseline) is the one a statement computed now shows.
-        Statements somebody is computing at that moment are skipped."""
+        Only stale ones are recomputed (``_get_stale_incentive_statements``:
+        one query), and statements somebody is computing at that moment are
+        skipped."""
         today = fields.Date.context_today(self)
-        self.env["incentive.statement"].search(
+        drafts = self.env["incentive.statement"].search(
             [
                 ("user_id", "=", self.env.uid),
                 ("state", "=", "draft"),
                 ("date_from", "<=", today),
                 ("date_to", ">=", today),
             ]
-        ).with_context(performance_skip_locked=True).action_compute()
+        )
+        self._get_stale_incentive_statements(drafts).with_context(
+            performance_skip_locked=True
+        ).action_compute()
         return super().action_open_my_performance()
+
+    @api.model
+    def _get_stale_incentive_statements(self, statements):
+        """The statements among these that documents changed since their last
+        computation: an invoice, credit note or payment of the salesperson
+        (or of a team they lead), a credit split or one of their targets
+        written after it (a second after, as the computation date is stored
+        to the second). One query; never computed counts as stale."""
+        if not statements:
+            return statements
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT statement.id
+                  FROM incentive_statement statement
+                 WHERE statement.id IN %(ids)s
+                   AND (statement.computed_date IS NULL
+                        OR EXISTS (
+                            SELECT 1 FROM account_move move
+                             WHERE move.write_date > statement.computed_date + INTERVAL '1 second'
+                               AND move.company_id = statement.company_id
+                               AND move.move_type IN ('out_invoice', 'out_refund')
+                               AND (move.invoice_user_id = statement.user_id
+                                    OR move.team_id IN (
+                                        SELECT team.id FROM crm_team team
+                                         WHERE team.user_id = statement.user_id)))
+                        OR EXISTS (
+                            SELECT 1 FROM incentive_split split
+                             WHERE split.write_date > statement.computed_date + INTERVAL '1 second'
+                               AND split.user_id = statement.user_id)
+                        OR EXISTS (
+                            SELECT 1 FROM performance_target target
+                             WHERE target.write_date > statement.computed_date + INTERVAL '1 second'
+                               AND target.user_id = statement.user_id
+                               AND target.period_id = statement.period_id))
+                """,
+                ids=tuple(statements.ids),
+            )
+        )
+        return statements.browse([row[0] for row in rows])
 
     @api.model
     def action_open_my_statements(self):

@@ -76,3 +76,36 @@ class TestHomeEarnings(IncentiveCommon):
         rep = self.env["res.users"].with_user(self.rep_1).browse(self.rep_1.id)
         self.assertEqual(rep.incentive_approved_unpaid, 300.0)
         self.assertEqual(rep.incentive_paid_year, 0.0)
+
+    def test_only_stale_statements_recomputed(self):
+        """Opening My Performance recomputes a draft statement only when a
+        document of the rep changed since its computation."""
+        plan = self._plan([{"kind": "percentage", "rate": 10}])
+        self._invoices([(self.rep_1, 2_000, date(2025, 1, 10))])
+        statement = self._statement(plan, self.rep_1, self.jan)
+        self.assertEqual(statement.amount_total, 200.0)
+        Users = self.env["res.users"].with_user(self.rep_1)
+        self.assertFalse(Users._get_stale_incentive_statements(statement))
+        # A test runs in one transaction, where every row is written "now":
+        # move the computation and what it read an hour back, as if the
+        # invoice below came in a later transaction.
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            UPDATE incentive_statement SET computed_date = computed_date - INTERVAL '1 hour'
+             WHERE id = %(id)s;
+            UPDATE account_move SET write_date = write_date - INTERVAL '2 hours'
+             WHERE invoice_user_id = %(user)s;
+            UPDATE performance_target SET write_date = write_date - INTERVAL '2 hours'
+             WHERE user_id = %(user)s;
+            """,
+            {"id": statement.id, "user": self.rep_1.id},
+        )
+        statement.invalidate_recordset()
+        self.assertFalse(Users._get_stale_incentive_statements(statement))
+        self._invoices([(self.rep_1, 1_000, date(2025, 1, 21))])
+        self.env.flush_all()
+        self.assertEqual(Users._get_stale_incentive_statements(statement), statement)
+        with freeze_time("2025-01-21"):
+            Users.action_open_my_performance()
+        self.assertEqual(statement.amount_total, 300.0)

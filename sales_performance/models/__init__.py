@@ -8,6 +8,7 @@ from . import performance_period
 from . import performance_kpi
 from . import performance_kpi_read
 from . import performance_target
+from . import performance_target_batch
 from . import performance_review_stage
 from . import performance_scorecard_template
 from . import performance_scorecard

@@ -6,7 +6,9 @@ from . import account_move
 from . import sale_order
 from . import performance_period
 from . import performance_kpi
+from . import performance_kpi_read
 from . import performance_target
+from . import performance_target_batch
 from . import performance_workflow_mixin
 from . import performance_review_stage
 from . import performance_scorecard_template

@@ -5,6 +5,9 @@ from . import incentive_split
 from . import sale_order
 from . import account_move
 from . import incentive_plan
+from . import incentive_plan_engine
+from . import incentive_plan_rule
+from . import incentive_plan_rule_credit
 from . import incentive_plan_assignment
 from . import incentive_statement
 from . import incentive_statement_correction

@@ -458,3 +458,13 @@ class TestEngine(IncentiveCommon):
         )
         feb = plan.statement_ids.filtered(lambda st: st.period_id == self.feb)
         self.assertEqual(feb.amount_total, 500.0)
+
+    def test_every_kind_pays_by_its_method(self):
+        """Every rule kind is paid by its ``_payout_<kind>`` method, or scales
+        the other rules by its ``_scale_<kind>`` method."""
+        Rule = self.env["incentive.plan.rule"]
+        for kind, _label in Rule._fields["kind"].selection:
+            self.assertTrue(
+                hasattr(Rule, f"_payout_{kind}") or hasattr(Rule, f"_scale_{kind}"),
+                kind,
+            )

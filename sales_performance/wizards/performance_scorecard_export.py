@@ -1,7 +1,6 @@
 import re
 
-from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import _, api, fields, models
 
 SHEET_NAME_MAX = 31
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -66,14 +65,9 @@ class PerformanceScorecardExport(models.TransientModel):
         "Detail: one sheet per scorecard with the target, actual and score "
         "of each KPI.",
     )
-    file = fields.Binary(attachment=False, readonly=True)
-    filename = fields.Char(readonly=True)
 
     def _default_scorecard_ids(self):
-        context = self.env.context
-        if context.get("active_model") != "performance.scorecard":
-            return False
-        return [Command.set(context.get("active_ids") or [])]
+        return self._default_selected("performance.scorecard")
 
     @api.depends("scorecard_ids")
     def _compute_scorecard_count(self):
@@ -102,15 +96,9 @@ class PerformanceScorecardExport(models.TransientModel):
     # ------------------------------------------------------------
 
     def _get_scorecards(self):
-        """The scorecards to export, read with the rights of the user: one
-        they may not read refuses the export rather than vanish from it."""
-        # sudo: only to see the links themselves, which a plain read would
-        # filter by record rules; the scorecards are then checked as the user.
-        scorecards = self.sudo().scorecard_ids.sudo(False)
-        if not scorecards:
-            raise UserError(_("Select the scorecards to export."))
-        scorecards.check_access("read")
-        return scorecards
+        return self._get_selected(
+            "scorecard_ids", _("Select the scorecards to export.")
+        )
 
     def _get_filename(self, scorecards):
         periods = scorecards.period_id.sorted(lambda period: period.date_start)

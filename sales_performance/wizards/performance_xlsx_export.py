@@ -3,7 +3,8 @@ import io
 
 import xlsxwriter
 
-from odoo import models
+from odoo import Command, fields, models
+from odoo.exceptions import UserError
 
 
 class PerformanceXlsxExport(models.AbstractModel):
@@ -13,6 +14,28 @@ class PerformanceXlsxExport(models.AbstractModel):
 
     _name = "performance.xlsx.export"
     _description = "XLSX Export of Sales Performance"
+
+    file = fields.Binary(attachment=False, readonly=True)
+    filename = fields.Char(readonly=True)
+
+    def _default_selected(self, model):
+        """The records the wizard was opened on from a list of ``model``."""
+        context = self.env.context
+        if context.get("active_model") != model:
+            return False
+        return [Command.set(context.get("active_ids") or [])]
+
+    def _get_selected(self, field_name, message):
+        """The records of the many2many ``field_name`` selected for export,
+        read with the rights of the user: one they may not read refuses the
+        export rather than vanish from it; none selected raises ``message``."""
+        # sudo: only to see the links themselves, which a plain read would
+        # filter by record rules; the records are then checked as the user.
+        records = self.sudo()[field_name].sudo(False)
+        if not records:
+            raise UserError(message)
+        records.check_access("read")
+        return records
 
     def _export_xlsx(self, write, filename):
         """Build a workbook with ``write(workbook)``, store it and return the

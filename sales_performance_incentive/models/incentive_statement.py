@@ -21,15 +21,12 @@ COMPUTED_KINDS = ("rule", "cap", "correction")
 
 class IncentiveStatement(models.Model):
     _name = "incentive.statement"
-    _description = "Incentive Statement"
     _inherit = ["performance.workflow.mixin"]
-    _order = "date_from desc, user_id, plan_id, id"
+    _description = "Incentive Statement"
     _check_company_auto = True
+    _order = "date_from desc, user_id, plan_id, id"
 
-    # ------------------------------------------------------------
-    # Fields
-    # ------------------------------------------------------------
-
+    # Scope
     plan_id = fields.Many2one(
         "incentive.plan",
         required=True,

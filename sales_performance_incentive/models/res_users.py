@@ -154,12 +154,14 @@ class ResUsers(models.Model):
             SQL(
                 """
                 SELECT statement.id
-                  FROM incentive_statement statement
+                  FROM incentive_statement statement,
+                       LATERAL (SELECT statement.computed_date
+                                       + INTERVAL '1 second' AS since) computed
                  WHERE statement.id IN %(ids)s
                    AND (statement.computed_date IS NULL
                         OR EXISTS (
                             SELECT 1 FROM account_move move
-                             WHERE move.write_date > statement.computed_date + INTERVAL '1 second'
+                             WHERE move.write_date > computed.since
                                AND move.company_id = statement.company_id
                                AND move.move_type IN ('out_invoice', 'out_refund')
                                AND (move.invoice_user_id = statement.user_id
@@ -168,11 +170,11 @@ class ResUsers(models.Model):
                                          WHERE team.user_id = statement.user_id)))
                         OR EXISTS (
                             SELECT 1 FROM incentive_split split
-                             WHERE split.write_date > statement.computed_date + INTERVAL '1 second'
+                             WHERE split.write_date > computed.since
                                AND split.user_id = statement.user_id)
                         OR EXISTS (
                             SELECT 1 FROM performance_target target
-                             WHERE target.write_date > statement.computed_date + INTERVAL '1 second'
+                             WHERE target.write_date > computed.since
                                AND target.user_id = statement.user_id
                                AND target.period_id = statement.period_id))
                 """,

@@ -92,7 +92,8 @@ class TestHomeEarnings(IncentiveCommon):
         self.env.flush_all()
         self.env.cr.execute(
             """
-            UPDATE incentive_statement SET computed_date = computed_date - INTERVAL '1 hour'
+            UPDATE incentive_statement
+               SET computed_date = computed_date - INTERVAL '1 hour'
              WHERE id = %(id)s;
             UPDATE account_move SET write_date = write_date - INTERVAL '2 hours'
              WHERE invoice_user_id = %(user)s;

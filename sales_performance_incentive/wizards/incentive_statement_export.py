@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.sales_performance.wizards.performance_scorecard_export import (
@@ -70,14 +70,9 @@ class IncentiveStatementExport(models.TransientModel):
         help="Payroll: the period whose validated statements are paid, when no "
         "statement is selected.",
     )
-    file = fields.Binary(attachment=False, readonly=True)
-    filename = fields.Char(readonly=True)
 
     def _default_statement_ids(self):
-        context = self.env.context
-        if context.get("active_model") != "incentive.statement":
-            return False
-        return [Command.set(context.get("active_ids") or [])]
+        return self._default_selected("incentive.statement")
 
     @api.depends("statement_ids")
     def _compute_statement_count(self):
@@ -115,15 +110,9 @@ class IncentiveStatementExport(models.TransientModel):
     # ------------------------------------------------------------
 
     def _get_statements(self):
-        """The selected statements, read with the rights of the user: one
-        they may not read refuses the export rather than vanish from it."""
-        # sudo: only to see the links themselves, which a plain read would
-        # filter by record rules; the statements are then checked as the user.
-        statements = self.sudo().statement_ids.sudo(False)
-        if not statements:
-            raise UserError(_("Select the statements to export."))
-        statements.check_access("read")
-        return statements
+        return self._get_selected(
+            "statement_ids", _("Select the statements to export.")
+        )
 
     def _get_payroll_statements(self):
         """The statements payroll pays: the selected ones, which must all be

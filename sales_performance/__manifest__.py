@@ -37,6 +37,7 @@
         "wizards/performance_scorecard_export_views.xml",
         "wizards/performance_scorecard_generate_views.xml",
         "wizards/performance_anomaly_close_views.xml",
+        "wizards/performance_period_close_views.xml",
         "views/menus.xml",
     ],
     "assets": {

@@ -19,6 +19,7 @@
         "views/incentive_plan_views.xml",
         "views/incentive_statement_views.xml",
         "views/incentive_dispute_views.xml",
+        "views/performance_period_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
         "views/crm_lead_views.xml",

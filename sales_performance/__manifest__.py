@@ -22,6 +22,7 @@
         "data/performance_anomaly_data.xml",
         "report/performance_invoice_report_views.xml",
         "report/performance_calibration_report_views.xml",
+        "report/performance_target_analysis_views.xml",
         "views/performance_period_views.xml",
         "views/performance_kpi_views.xml",
         "views/performance_target_views.xml",

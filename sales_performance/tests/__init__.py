@@ -1,4 +1,5 @@
 from . import test_alerts
+from . import test_analysis_defaults
 from . import test_allocation_tools
 from . import test_anomaly
 from . import test_batch

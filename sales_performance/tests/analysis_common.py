@@ -111,6 +111,6 @@ class AnalysisDefaultsMixin:
                 self.assertLessEqual(
                     len(values),
                     1,
-                    f"{xmlid} {view_type}: group {group.get(groupby[0])} mixes {path}: {values}",
+                    f"{xmlid} {view_type}: {group.get(groupby[0])} mixes {path}",
                 )
         return groups

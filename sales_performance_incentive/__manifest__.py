@@ -16,6 +16,7 @@
         "security/ir_rules.xml",
         "data/incentive_data.xml",
         "report/incentive_credit_views.xml",
+        "report/incentive_cost_report_views.xml",
         "views/incentive_plan_views.xml",
         "views/incentive_statement_views.xml",
         "views/incentive_dispute_views.xml",

@@ -49,7 +49,7 @@ class PerformancePeriod(models.Model):
         tracking=True,
     )
     active = fields.Boolean(default=True)
-    closed_by_id = fields.Many2one("res.users", string="Closed By", readonly=True)
+    closed_by_id = fields.Many2one("res.users", readonly=True)
     closed_date = fields.Datetime(string="Closed On", readonly=True)
 
     # Hierarchy

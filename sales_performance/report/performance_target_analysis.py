@@ -39,7 +39,6 @@ class PerformanceTargetAnalysis(models.Model):
     period_id = fields.Many2one("performance.period", readonly=True)
     period_type = fields.Selection(
         [("year", "Year"), ("quarter", "Quarter"), ("month", "Month")],
-        string="Period Type",
         readonly=True,
     )
     date_start = fields.Date(readonly=True)

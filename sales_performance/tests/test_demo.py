@@ -101,4 +101,7 @@ class TestDemoFinish(TransactionCase):
                 [("team_id.user_id", "=", leader.id), ("state", "=", "open")]
             )
             self.assertTrue(flags, f"{leader.name} has a flag to review")
-            self.assertTrue(flags.move_ids | flags.order_ids | flags.partner_ids)
+            self.assertTrue(
+                flags.move_ids or flags.order_ids or flags.partner_ids,
+                "a flag links the documents it was raised from",
+            )

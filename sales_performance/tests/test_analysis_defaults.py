@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo.tests import tagged
 
 from .analysis_common import AnalysisDefaultsMixin
@@ -24,7 +26,29 @@ class TestAnalysisDefaults(AnalysisDefaultsMixin, ScorecardCommon):
                 for user in (cls.rep_1, cls.rep_2):
                     cls._target(value, kpi=kpi, owner=user, period=period)
                 cls._target(value * 2, kpi=kpi, owner=cls.team_a, period=period)
-        cls.template.generate_scorecards(cls.month)
+        # Scorecards are reviewed after their month: the scorecard analyses
+        # open on last month.
+        cls.previous_month = cls._month_of(cls.month.date_start - timedelta(days=1))
+        cls.template.generate_scorecards(cls.previous_month)
+
+    @classmethod
+    def _month_of(cls, day):
+        """The month period holding ``day``, its fiscal year generated if
+        missing."""
+        Period = cls.env["performance.period"]
+        company = cls.env.company
+        domain = [
+            ("company_id", "=", company.id),
+            ("period_type", "=", "month"),
+            ("date_start", "<=", day),
+            ("date_end", ">=", day),
+        ]
+        if not Period.search_count(domain):
+            last_month = int(company.fiscalyear_last_month)
+            Period.generate_fiscal_year(
+                day.year if day.month <= last_month else day.year + 1, company
+            )
+        return Period.search(domain)
 
     def test_targets_analysis(self):
         """Targets beside actuals by KPI, for the reps of the current month."""
@@ -52,7 +76,7 @@ class TestAnalysisDefaults(AnalysisDefaultsMixin, ScorecardCommon):
         self.assertAlmostEqual(total["attainment"], 100 * 500 / 1005)
 
     def test_scorecards_analysis(self):
-        """Scorecards of the current month by team, the score averaged."""
+        """Scorecards of last month by team, the score averaged."""
         for view_type in ("pivot", "graph"):
             self.assertDefaultTrue(
                 "sales_performance.action_performance_scorecard_analysis",
@@ -61,7 +85,7 @@ class TestAnalysisDefaults(AnalysisDefaultsMixin, ScorecardCommon):
             )
 
     def test_calibration_analysis(self):
-        """Teams as rows, ratings as columns, shares averaged, one period."""
+        """Teams as rows, ratings as columns, shares averaged, last month."""
         groups = self.assertDefaultTrue(
             "sales_performance.action_performance_calibration_report",
             "pivot",

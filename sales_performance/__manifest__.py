@@ -22,6 +22,7 @@
         "data/performance_anomaly_data.xml",
         "report/performance_invoice_report_views.xml",
         "report/performance_calibration_report_views.xml",
+        "report/performance_target_analysis_views.xml",
         "views/performance_period_views.xml",
         "views/performance_kpi_views.xml",
         "views/performance_target_views.xml",
@@ -37,6 +38,7 @@
         "wizards/performance_scorecard_export_views.xml",
         "wizards/performance_scorecard_generate_views.xml",
         "wizards/performance_anomaly_close_views.xml",
+        "wizards/performance_period_close_views.xml",
         "views/menus.xml",
     ],
     "assets": {

@@ -19,6 +19,7 @@
         "views/assignment_views.xml",
         "wizards/performance_calibration_views.xml",
         "report/performance_department_calibration_report_views.xml",
+        "report/performance_target_analysis_views.xml",
         "views/menus.xml",
     ],
     "assets": {

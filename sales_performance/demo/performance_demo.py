@@ -47,6 +47,13 @@ WON_PER_REP = 6
 PLAN_REASON = "Sales plan %s approved at the kick-off meeting"
 STRETCH_REASON = "Stretch goal: Atlas Logistics expansion signed early"
 CUT_REASON = "Territory reduced: two resellers moved to Direct Sales"
+# The suite's addons whose demo ends with _demo_finish: it runs once, at
+# the end of the last one installed.
+SUITE = (
+    "sales_performance",
+    "sales_performance_incentive",
+    "sales_performance_hr_link",
+)
 FAST = {
     "tracking_disable": True,
     "mail_notrack": True,
@@ -83,6 +90,58 @@ class PerformanceDemo(models.AbstractModel):
         demo._demo_activities(rng, reps, leads, window_start, today)
         demo._demo_targets(company, today, year_period, reps)
         demo._demo_scorecards(company, today, reps)
+
+    @api.model
+    def _demo_finish(self, module):
+        """The last step of the demo install, once every addon of the suite
+        being installed has told its story: flag the anomalies of the year's
+        documents, refresh every open target, and close the months before
+        last (and the quarters they complete) through the real close, as the
+        administrator would; last month stays open for its reviews and the
+        current month runs."""
+        Module = self.env["ir.module.module"]
+        if Module.search([("name", "=", module)]).state != "to install":
+            return
+        if Module.search_count(
+            [
+                ("name", "in", SUITE),
+                ("name", "!=", module),
+                ("state", "=", "to install"),
+            ]
+        ):
+            return
+        company = self.env.ref("base.main_company")
+        admin = self.env.ref("base.user_admin")
+        demo = self.with_company(company).with_context(**FAST)
+        today = fields.Date.context_today(demo)
+        demo.env["performance.anomaly.rule"].search([])._detect(
+            today - timedelta(days=364), today
+        )
+        Period = demo.env["performance.period"]
+        demo.env["performance.target"].search(
+            [("company_id", "=", company.id), ("period_id.state", "=", "open")]
+        ).action_compute()
+        last_month_start = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        months = Period.search(
+            [
+                ("company_id", "=", company.id),
+                ("period_type", "=", "month"),
+                ("state", "=", "open"),
+                ("date_end", "<", last_month_start),
+            ],
+            order="date_start",
+        )
+        months.with_user(admin).action_close()
+        quarters = Period.search(
+            [
+                ("company_id", "=", company.id),
+                ("period_type", "=", "quarter"),
+                ("state", "=", "open"),
+                ("date_end", "<", last_month_start),
+            ],
+            order="date_start",
+        ).filtered(lambda quarter: set(quarter.child_ids.mapped("state")) == {"closed"})
+        quarters.with_user(admin).action_close()
 
     # ------------------------------------------------------------
     # Set-up

@@ -4,12 +4,18 @@ payments, opportunities and activities (see ``performance_demo.py``)."""
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command, models
 from odoo.tools import SQL
 
 from .performance_demo import DEMO, WON_PER_REP
 
 INVOICES_PER_REP = 20
+# A deal pulled into a month by each team and credited back this many days
+# into the next one (the period-end reversal rule looks five days out).
+PULLED_REPS = ("demo_user_rep_tom", "demo_user_rep_lucas", "demo_user_rep_chloe")
+PULLED_REFUND_DAYS = 4
 OPPORTUNITY_TOPICS = [
     "Headquarters fit-out",
     "New branch furniture",
@@ -81,9 +87,7 @@ class PerformanceDemo(models.AbstractModel):
                         ),
                     )
                 )
-        plans.append(
-            self._prepare_demo_pulled_deal(rng, reps, products, window_start, today)
-        )
+        plans += self._prepare_demo_pulled_deals(rng, reps, products, today)
         plans.sort(key=lambda plan: plan[0])
         orders = self.env["sale.order"].create([vals for _date, vals in plans])
         orders.action_confirm()
@@ -121,29 +125,36 @@ class PerformanceDemo(models.AbstractModel):
             ],
         }
 
-    def _prepare_demo_pulled_deal(self, rng, reps, products, window_start, today):
-        """A large deal invoiced on the last day of a quarter, refunded in the
-        next one: the pattern the anomaly rules look for."""
-        rep = next(
-            rep
-            for rep in reps
-            if rep["user"] == self.env.ref(DEMO + "demo_user_rep_tom")
-        )
+    def _prepare_demo_pulled_deals(self, rng, reps, products, today):
+        """Large deals invoiced on the last day of a month, credited in full
+        early in the next one: the pattern the anomaly rules look for. One
+        rep of each team pulls one in, so that every team leader has a flag
+        to review: Tom at the end of the last quarter, Lucas and Chloé at the
+        end of the two months before it."""
         quarter_end = self._demo_quarter_start(today) - timedelta(days=1)
-        if quarter_end + timedelta(days=6) > today:
+        if quarter_end + timedelta(days=PULLED_REFUND_DAYS) > today:
             quarter_end = self._demo_quarter_start(quarter_end) - timedelta(days=1)
-        amount = rep["plan"] / INVOICES_PER_REP * 2.5
-        vals = self._prepare_demo_order_vals(
-            rng, rep, rep["customers"][0], products, amount, quarter_end
-        )
-        vals["client_order_ref"] = "PULLED-IN"
-        return quarter_end, vals
+        plans = []
+        for months_back, xmlid in enumerate(PULLED_REPS):
+            rep = next(rep for rep in reps if rep["user"] == self.env.ref(DEMO + xmlid))
+            month_end = (
+                quarter_end.replace(day=1)
+                - relativedelta(months=months_back)
+                + relativedelta(day=31)
+            )
+            amount = rep["plan"] / INVOICES_PER_REP * 2.5
+            vals = self._prepare_demo_order_vals(
+                rng, rep, rep["customers"][0], products, amount, month_end
+            )
+            vals["client_order_ref"] = "PULLED-IN"
+            plans.append((month_end, vals))
+        return plans
 
     def _demo_quarter_start(self, day):
         return day.replace(day=1, month=(day.month - 1) // 3 * 3 + 1)
 
     def _demo_refunds(self, rng, invoices, journal, today):
-        """Posted credit notes: the pulled-in deal in full, a few partial ones."""
+        """Posted credit notes: the pulled-in deals in full, a few partial ones."""
         pulled = invoices.filtered(
             lambda move: (
                 move.invoice_line_ids.sale_line_ids.order_id.client_order_ref
@@ -158,10 +169,11 @@ class PerformanceDemo(models.AbstractModel):
         )
         specs = [
             (
-                pulled,
-                pulled.invoice_date + timedelta(days=6),
+                invoice,
+                invoice.invoice_date + timedelta(days=PULLED_REFUND_DAYS),
                 "Order cancelled by the customer",
             )
+            for invoice in pulled.sorted("invoice_date")
         ]
         specs += [
             (
@@ -187,7 +199,7 @@ class PerformanceDemo(models.AbstractModel):
             )
             wizard.refund_moves()
             refund = wizard.new_move_ids
-            if invoice != pulled:
+            if invoice not in pulled:
                 # Credit part of the largest line only.
                 line = refund.invoice_line_ids.sorted("price_subtotal")[-1]
                 others = refund.invoice_line_ids - line

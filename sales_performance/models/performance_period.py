@@ -1,16 +1,23 @@
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import pace
 
+# Scorecards that still wait on a person before they are approved; an appeal
+# is counted on its own.
+SCORECARD_PENDING_STATES = ("draft", "self_review", "manager_review", "hr_calibration")
+
 
 class PerformancePeriod(models.Model):
     _name = "performance.period"
     _description = "Performance Period"
+    _inherit = ["mail.thread"]
     # The shortest period first among those ending together: this month, then
     # its quarter, then its year.
     _order = "date_end, date_start desc, id"
@@ -39,8 +46,11 @@ class PerformancePeriod(models.Model):
         required=True,
         index=True,
         copy=False,
+        tracking=True,
     )
     active = fields.Boolean(default=True)
+    closed_by_id = fields.Many2one("res.users", readonly=True)
+    closed_date = fields.Datetime(string="Closed On", readonly=True)
 
     # Hierarchy
     parent_id = fields.Many2one(
@@ -60,11 +70,55 @@ class PerformancePeriod(models.Model):
         help="Share of the days of the period elapsed today.",
     )
 
+    # Close cockpit (smart buttons)
+    target_count = fields.Integer(compute="_compute_cockpit_counts")
+    scorecard_count = fields.Integer(compute="_compute_cockpit_counts")
+    scorecard_pending_count = fields.Integer(
+        string="Scorecards in Review", compute="_compute_cockpit_counts"
+    )
+    appeal_count = fields.Integer(
+        string="Open Appeals", compute="_compute_cockpit_counts"
+    )
+    anomaly_count = fields.Integer(
+        string="Open Anomaly Flags", compute="_compute_cockpit_counts"
+    )
+
     def _compute_elapsed_pct(self):
         today = fields.Date.context_today(self)
         for period in self:
             period.elapsed_pct = pace.elapsed_share(
                 period.date_start, period.date_end, today
+            )
+
+    def _compute_cockpit_counts(self):
+        targets = dict(
+            self.env["performance.target"]._read_group(
+                [("period_id", "in", self.ids)], ["period_id"], ["__count"]
+            )
+        )
+        cards = defaultdict(int)
+        for period, state, count in self.env["performance.scorecard"]._read_group(
+            [("period_id", "in", self.ids)], ["period_id", "state"], ["__count"]
+        ):
+            cards[period, state] = count
+        Anomaly = self.env["performance.anomaly"]
+        for period in self:
+            period.target_count = targets.get(period, 0)
+            period.scorecard_count = sum(
+                count
+                for (card_period, _state), count in cards.items()
+                if card_period == period
+            )
+            period.scorecard_pending_count = sum(
+                cards[period, state] for state in SCORECARD_PENDING_STATES
+            )
+            period.appeal_count = cards[period, "appeal"]
+            # Flags carry a date, not a period: one count per period shown,
+            # for those who may read flags.
+            period.anomaly_count = (
+                Anomaly.search_count(period._get_anomaly_domain())
+                if period.id and Anomaly.has_access("read")
+                else 0
             )
 
     @api.constrains("date_start", "date_end")
@@ -122,17 +176,55 @@ class PerformancePeriod(models.Model):
     # Actions
     # ------------------------------------------------------------
 
+    def action_open_close_wizard(self):
+        """The *Close Period* button: a dialog that lists what is still
+        pending and what the close will do, before anything happens."""
+        self.ensure_one()
+        self._check_open()
+        wizard = self.env["performance.period.close"].create({"period_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Close %(period)s", period=self.display_name),
+            "res_model": "performance.period.close",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
     def action_close(self):
         """Bring the period's numbers up to date (``_run_close``), then freeze
-        them: targets of a closed period keep their actuals."""
+        them: targets of a closed period keep their actuals. A summary of what
+        the close did is posted on each period."""
+        self._check_open()
+        # sudo: the summary counts every record of the period, including the
+        # ones the closing administrator may not read.
+        before = {period: period.sudo()._get_close_figures() for period in self}
+        pending = {
+            period: [item for item in period._get_close_pending() if item["count"]]
+            for period in self
+        }
+        self._run_close()
+        self.write(
+            {
+                "state": "closed",
+                "closed_by_id": self.env.uid,
+                "closed_date": fields.Datetime.now(),
+            }
+        )
+        for period in self:
+            after = period.sudo()._get_close_figures()
+            period.message_post(
+                body=period._get_close_summary(before[period], after, pending[period]),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def _check_open(self):
         for period in self:
             if period.state != "open":
                 raise UserError(
                     _("The period %(period)s is not open.", period=period.display_name)
                 )
-        self._run_close()
-        self.write({"state": "closed"})
-        return True
 
     def _run_close(self, templates=None):
         """Refresh everything computed for these periods, reading each KPI
@@ -171,7 +263,177 @@ class PerformancePeriod(models.Model):
                         period=period.display_name,
                     )
                 )
-        self.write({"state": "open"})
+        self.write({"state": "open", "closed_by_id": False, "closed_date": False})
+
+    # ------------------------------------------------------------
+    # Close cockpit
+    # ------------------------------------------------------------
+
+    def _action_view(self, xmlid, domain, context=None):
+        """The window action ``xmlid`` narrowed to ``domain``, without its
+        default filters (they would hide part of the period)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = domain
+        action["context"] = dict(context or {}, create=False)
+        return action
+
+    def action_view_targets(self):
+        return self._action_view(
+            "sales_performance.action_performance_target",
+            [("period_id", "=", self.id)],
+            {"group_by": ["owner_type"]},
+        )
+
+    def action_view_scorecards(self):
+        return self._action_view(
+            "sales_performance.action_performance_scorecard",
+            [("period_id", "=", self.id)],
+            {"group_by": ["state"]},
+        )
+
+    def action_view_pending_scorecards(self):
+        return self._action_view(
+            "sales_performance.action_performance_scorecard",
+            [("period_id", "=", self.id), ("state", "in", SCORECARD_PENDING_STATES)],
+            {"group_by": ["state"]},
+        )
+
+    def action_view_appeals(self):
+        return self._action_view(
+            "sales_performance.action_performance_scorecard",
+            [("period_id", "=", self.id), ("state", "=", "appeal")],
+        )
+
+    def action_view_anomalies(self):
+        return self._action_view(
+            "sales_performance.action_performance_anomaly",
+            self._get_anomaly_domain(),
+        )
+
+    def _get_anomaly_domain(self):
+        """Open anomaly flags dated inside the period."""
+        self.ensure_one()
+        return [
+            ("company_id", "=", self.company_id.id),
+            ("state", "=", "open"),
+            *self._get_domain("date", "performance.anomaly"),
+        ]
+
+    def _get_close_pending(self):
+        """What still waits on a person in the period, as a list of
+        ``{code, name, model, domain, count}``; counted over every record
+        (sudo: the administrator closing must know what others still hold).
+        Other addons append their items after ``super()``."""
+        self.ensure_one()
+        items = [
+            {
+                "code": "sub_periods",
+                "name": _("Sub-periods still open"),
+                "model": "performance.period",
+                "domain": [("parent_id", "=", self.id), ("state", "=", "open")],
+            },
+            {
+                "code": "scorecards",
+                "name": _("Scorecards not approved yet"),
+                "model": "performance.scorecard",
+                "domain": [
+                    ("period_id", "=", self.id),
+                    ("state", "in", SCORECARD_PENDING_STATES),
+                ],
+            },
+            {
+                "code": "appeals",
+                "name": _("Scorecards in appeal"),
+                "model": "performance.scorecard",
+                "domain": [("period_id", "=", self.id), ("state", "=", "appeal")],
+            },
+            {
+                "code": "anomalies",
+                "name": _("Open anomaly flags"),
+                "model": "performance.anomaly",
+                "domain": self._get_anomaly_domain(),
+            },
+        ]
+        return self._count_items(items)
+
+    def _get_close_plan(self):
+        """What the close will do, as a list of ``{code, name, count}``.
+        Other addons append their steps after ``super()``."""
+        self.ensure_one()
+        items = [
+            {
+                "code": "refresh_targets",
+                "name": _("Refresh the actuals of the targets, then freeze them"),
+                "model": "performance.target",
+                "domain": [("period_id", "=", self.id)],
+            },
+            {
+                "code": "recompute_scorecards",
+                "name": _(
+                    "Recompute the scorecards not yet approved and create the "
+                    "missing ones of the templates in use"
+                ),
+                "model": "performance.scorecard",
+                "domain": [("period_id", "=", self.id), ("frozen", "=", False)],
+            },
+        ]
+        return self._count_items(items)
+
+    def _count_items(self, items):
+        for item in items:
+            item["count"] = self.env[item["model"]].sudo().search_count(item["domain"])
+        return items
+
+    def _get_close_figures(self):
+        """The figures the summary of a close compares before and after it:
+        ``{code: number}``. Other addons add theirs after ``super()``."""
+        self.ensure_one()
+        Scorecard = self.env["performance.scorecard"]
+        return {
+            "targets": self.env["performance.target"].search_count(
+                [("period_id", "=", self.id)]
+            ),
+            "scorecards": Scorecard.search_count([("period_id", "=", self.id)]),
+            "scorecards_frozen": Scorecard.search_count(
+                [("period_id", "=", self.id), ("frozen", "=", True)]
+            ),
+        }
+
+    def _get_close_summary_lines(self, before, after):
+        """Lines of the summary posted after a close, from the figures
+        before and after it. Other addons append theirs after ``super()``."""
+        self.ensure_one()
+        return [
+            _("Targets refreshed and frozen: %(count)s", count=after["targets"]),
+            _(
+                "Scorecards: %(count)s, of which %(new)s generated by the close "
+                "and %(frozen)s frozen (approved or in appeal)",
+                count=after["scorecards"],
+                new=after["scorecards"] - before["scorecards"],
+                frozen=after["scorecards_frozen"],
+            ),
+        ]
+
+    def _get_close_summary(self, before, after, pending):
+        lines = self._get_close_summary_lines(before, after)
+        if pending:
+            lines.append(
+                _(
+                    "Closed with items still pending: %(items)s",
+                    items=", ".join(
+                        f"{item['name']} ({item['count']})" for item in pending
+                    ),
+                )
+            )
+        body = Markup("<p>%s</p><ul>%s</ul>") % (
+            _(
+                "Period closed by %(user)s.",
+                user=self.env.user.name,
+            ),
+            Markup("").join(Markup("<li>%s</li>") % line for line in lines),
+        )
+        return body
 
     # ------------------------------------------------------------
     # Business methods

@@ -18,12 +18,20 @@ class PerformanceCalibrationMixin(models.AbstractModel):
     rating = fields.Char(readonly=True)
     min_score = fields.Float(readonly=True)
     scorecard_count = fields.Integer(string="Scorecards", readonly=True)
-    share_pct = fields.Float(string="Share (%)", readonly=True, digits=(16, 1))
-    guideline_pct = fields.Float(string="Guideline (%)", readonly=True, digits=(16, 1))
+    period_type = fields.Selection(related="period_id.period_type")
+    # Shares are averaged, never added: a cell of one group, period and band
+    # is its own share, a rating's total the mean share across groups.
+    share_pct = fields.Float(
+        string="Share (%)", readonly=True, digits=(16, 1), aggregator="avg"
+    )
+    guideline_pct = fields.Float(
+        string="Guideline (%)", readonly=True, digits=(16, 1), aggregator="avg"
+    )
     gap_pct = fields.Float(
         string="Gap (points)",
         readonly=True,
         digits=(16, 1),
+        aggregator="avg",
         help="Share minus guideline: above zero, the group has more of this "
         "rating than the guideline.",
     )

@@ -1,7 +1,7 @@
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import LEADER_GROUPS, REP_GROUPS
+from .common import ADMIN_GROUPS, LEADER_GROUPS, REP_GROUPS
 
 
 def current_month(env):
@@ -234,3 +234,47 @@ class TestScorecardToursPhone(ScorecardTourCommon):
             "/odoo", "sales_performance_leader_approves_phone", login="sc_tour_leader"
         )
         self.assertEqual(self.card.state, "hr_calibration")
+
+
+@tagged("post_install", "-at_install")
+class TestCloseTour(HttpCase):
+    def test_admin_closes_period_from_dialog(self):
+        """Desktop: the administrator opens the close dialog, sees the flag
+        pending, closes anyway and reads the summary in the chatter."""
+        company = self.env.company
+        Period = self.env["performance.period"]
+        year = Period.generate_fiscal_year(2019, company)
+        month = year.child_ids.child_ids.sorted("date_start")[0]
+        new_test_user(
+            self.env, login="tour_close_admin", name="Close Admin", groups=ADMIN_GROUPS
+        )
+        rep = new_test_user(
+            self.env, login="tour_close_rep", name="Close Rep", groups=REP_GROUPS
+        )
+        self.env["performance.target"].create(
+            {
+                "kpi_id": self.env.ref("sales_performance.kpi_won_count").id,
+                "period_id": month.id,
+                "owner_type": "user",
+                "user_id": rep.id,
+                "target_value": 5,
+            }
+        )
+        self.env["performance.anomaly"].create(
+            {
+                "rule_id": self.env.ref(
+                    "sales_performance.anomaly_rule_large_document"
+                ).id,
+                "key": "tour:close",
+                "user_id": rep.id,
+                "company_id": company.id,
+                "date": month.date_start,
+                "description": "A large invoice.",
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-sales_performance.action_performance_period/{month.id}",
+            "sales_performance_close_period",
+            login="tour_close_admin",
+        )
+        self.assertEqual(month.state, "closed")

@@ -1,1 +1,2 @@
 from . import performance_department_calibration_report
+from . import performance_target_analysis

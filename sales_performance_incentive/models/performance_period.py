@@ -1,8 +1,167 @@
-from odoo import models
+from collections import defaultdict
+
+from odoo import _, fields, models
+
+from .incentive_statement import FROZEN_STATES
+
+STATEMENT_PENDING_STATES = ("draft", "to_approve")
 
 
 class PerformancePeriod(models.Model):
     _inherit = "performance.period"
+
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    statement_count = fields.Integer(compute="_compute_statement_counts")
+    statement_pending_count = fields.Integer(
+        string="Statements to Approve", compute="_compute_statement_counts"
+    )
+    dispute_count = fields.Integer(
+        string="Open Disputes", compute="_compute_statement_counts"
+    )
+    payout_total = fields.Monetary(
+        string="Payout",
+        compute="_compute_statement_counts",
+        help="Total of the statements of the period, in every state.",
+    )
+
+    def _compute_statement_counts(self):
+        counts = defaultdict(int)
+        totals = defaultdict(float)
+        for period, state, count, total in self.env["incentive.statement"]._read_group(
+            [("period_id", "in", self.ids)],
+            ["period_id", "state"],
+            ["__count", "amount_total:sum"],
+        ):
+            counts[period, state] = count
+            totals[period] += total
+        disputes = defaultdict(int)
+        for statement, count in self.env["incentive.dispute"]._read_group(
+            [("statement_id.period_id", "in", self.ids), ("state", "=", "open")],
+            ["statement_id"],
+            ["__count"],
+        ):
+            disputes[statement.period_id] += count
+        for period in self:
+            period.statement_count = sum(
+                count for (key, _state), count in counts.items() if key == period
+            )
+            period.statement_pending_count = sum(
+                counts[period, state] for state in STATEMENT_PENDING_STATES
+            )
+            period.dispute_count = disputes[period]
+            period.payout_total = totals[period]
+
+    # ------------------------------------------------------------
+    # Close cockpit
+    # ------------------------------------------------------------
+
+    def action_view_statements(self):
+        return self._action_view(
+            "sales_performance_incentive.action_incentive_statement",
+            [("period_id", "=", self.id)],
+            {"group_by": ["state"]},
+        )
+
+    def action_view_pending_statements(self):
+        return self._action_view(
+            "sales_performance_incentive.action_incentive_statement",
+            [("period_id", "=", self.id), ("state", "in", STATEMENT_PENDING_STATES)],
+            {"group_by": ["state"]},
+        )
+
+    def action_view_disputes(self):
+        return self._action_view(
+            "sales_performance_incentive.action_incentive_dispute",
+            [("statement_id.period_id", "=", self.id), ("state", "=", "open")],
+        )
+
+    def _get_close_pending(self):
+        items = super()._get_close_pending()
+        items += self._count_items(
+            [
+                {
+                    "code": "statements",
+                    "name": _("Statements not approved yet"),
+                    "model": "incentive.statement",
+                    "domain": [
+                        ("period_id", "=", self.id),
+                        ("state", "in", STATEMENT_PENDING_STATES),
+                    ],
+                },
+                {
+                    "code": "disputes",
+                    "name": _("Open disputes"),
+                    "model": "incentive.dispute",
+                    "domain": [
+                        ("statement_id.period_id", "=", self.id),
+                        ("state", "=", "open"),
+                    ],
+                },
+            ]
+        )
+        return items
+
+    def _get_close_plan(self):
+        items = super()._get_close_plan()
+        if self.period_type == "month":
+            items += self._count_items(
+                [
+                    {
+                        "code": "generate_statements",
+                        "name": _(
+                            "Generate the statements of the published plans "
+                            "(draft ones are recomputed, approved ones keep "
+                            "their figures)"
+                        ),
+                        "model": "incentive.plan",
+                        "domain": self._get_closing_plans_domain(),
+                    }
+                ]
+            )
+        return items
+
+    def _get_close_figures(self):
+        figures = super()._get_close_figures()
+        statements = self.env["incentive.statement"].search(
+            [("period_id", "=", self.id)]
+        )
+        frozen = statements.filtered(lambda st: st.state in FROZEN_STATES)
+        figures.update(
+            statements=len(statements),
+            statements_frozen=len(frozen),
+            payout=sum(statements.mapped("amount_total")),
+            payout_frozen=sum(frozen.mapped("amount_total")),
+        )
+        return figures
+
+    def _get_close_summary_lines(self, before, after):
+        lines = super()._get_close_summary_lines(before, after)
+        currency = self.currency_id
+        lines += [
+            _(
+                "Statements: %(count)s, of which %(new)s generated by the close "
+                "and %(frozen)s frozen (approved, validated or paid)",
+                count=after["statements"],
+                new=after["statements"] - before["statements"],
+                frozen=after["statements_frozen"],
+            ),
+            _(
+                "Total payout: %(total)s, of which %(frozen)s frozen",
+                total=currency.format(after["payout"]),
+                frozen=currency.format(after["payout_frozen"]),
+            ),
+        ]
+        return lines
+
+    def _get_closing_plans_domain(self):
+        """Plans whose statements the close of this month generates."""
+        self.ensure_one()
+        return [
+            ("company_id", "=", self.company_id.id),
+            ("state", "=", "published"),
+            ("date_start", "<=", self.date_end),
+            ("date_end", ">=", self.date_start),
+        ]
 
     def _run_close(self, templates=None):
         """After targets and scorecards, the statements of every published
@@ -17,14 +176,7 @@ class PerformancePeriod(models.Model):
         # derives them.
         Plan = self.env["incentive.plan"].sudo()
         for period in self.filtered(lambda period: period.period_type == "month"):
-            plans = Plan.search(
-                [
-                    ("company_id", "=", period.company_id.id),
-                    ("state", "=", "published"),
-                    ("date_start", "<=", period.date_end),
-                    ("date_end", ">=", period.date_start),
-                ]
-            )
+            plans = Plan.search(period._get_closing_plans_domain())
             if plans:
                 plans.generate_statements(period)
         return result

@@ -1,1 +1,2 @@
 from . import incentive_credit
+from . import incentive_cost_report

@@ -4,6 +4,7 @@ from . import test_brackets
 from . import test_clawback
 from . import test_close
 from . import test_concurrency
+from . import test_cost_report
 from . import test_concurrency_refresh
 from . import test_engine
 from . import test_home_earnings

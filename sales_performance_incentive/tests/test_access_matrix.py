@@ -17,6 +17,7 @@ SUITE_PREFIXES = ("performance.", "incentive.")
 # Model: rights of each role, in the order of ROLES (r read, w write,
 # c create, u unlink). Every model of the suite must be here.
 MATRIX = {
+    "incentive.cost.report": ("r", "r", "r", "r", "r", "", ""),
     "incentive.credit": ("r", "r", "r", "r", "r", "", ""),
     "incentive.dispute": ("rc", "rwc", "rwc", "rwc", "rwcu", "", ""),
     "incentive.estimator": ("rwcu", "rwcu", "rwcu", "rwcu", "rwcu", "", ""),
@@ -40,6 +41,8 @@ MATRIX = {
     "performance.invoice.report": ("r", "r", "r", "r", "r", "", ""),
     "performance.kpi": ("r", "r", "r", "rwcu", "r", "", ""),
     "performance.period": ("r", "r", "r", "rwcu", "r", "", ""),
+    "performance.period.close": ("", "", "", "rwcu", "", "", ""),
+    "performance.period.close.line": ("", "", "", "rwcu", "", "", ""),
     "performance.period.generate": ("", "", "", "rwcu", "", "", ""),
     "performance.rating.band": ("r", "r", "rwcu", "rwcu", "r", "", ""),
     "performance.review.stage": ("r", "r", "r", "rwcu", "r", "", ""),
@@ -52,6 +55,7 @@ MATRIX = {
     "performance.scorecard.template.line": ("r", "r", "rwcu", "rwcu", "r", "", ""),
     "performance.target": ("r", "rwcu", "rwcu", "rwcu", "r", "", ""),
     "performance.target.allocate": ("", "rwcu", "rwcu", "rwcu", "", "", ""),
+    "performance.target.analysis": ("r", "r", "r", "r", "r", "", ""),
 }
 
 

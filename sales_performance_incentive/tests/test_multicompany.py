@@ -20,6 +20,7 @@ INCENTIVE_ADMIN_GROUPS = (
 # Every model of the suite whose records belong to a company, and the path to
 # that company (its own field, or its parent's).
 COMPANY_PATHS = {
+    "incentive.cost.report": "company_id",
     "incentive.credit": "company_id",
     "incentive.dispute": "company_id",
     "incentive.plan": "company_id",
@@ -38,6 +39,7 @@ COMPANY_PATHS = {
     "performance.scorecard.line": "scorecard_id.company_id",
     "performance.scorecard.template": "company_id",
     "performance.target": "company_id",
+    "performance.target.analysis": "company_id",
 }
 # Own-records rules: an incentive administrator is only a User: Own Records of
 # the performance addon and owns none of these records.
@@ -46,6 +48,7 @@ NOTHING_OWNED = {
     ("incentive_admin", "performance.scorecard"),
     ("incentive_admin", "performance.scorecard.line"),
     ("incentive_admin", "performance.invoice.report"),
+    ("incentive_admin", "performance.target.analysis"),
 }
 
 
@@ -232,6 +235,7 @@ class TestMultiCompany(IncentiveCommon):
         everyone = cls.users_a | cls.users_b
         plans = cls.plan_a | cls.plan_b
         scopes = {
+            "incentive.cost.report": [("plan_id", "in", plans.ids)],
             "incentive.credit": [("user_id", "in", everyone.ids)],
             "incentive.dispute": [("statement_id.plan_id", "in", plans.ids)],
             "incentive.plan": [("id", "in", plans.ids)],
@@ -256,6 +260,7 @@ class TestMultiCompany(IncentiveCommon):
             ],
             "performance.scorecard.template": [("id", "in", cls.templates.ids)],
             "performance.target": [("user_id", "in", everyone.ids)],
+            "performance.target.analysis": [("user_id", "in", everyone.ids)],
         }
         # The records of this test, found as the superuser.
         cls.fixtures = {

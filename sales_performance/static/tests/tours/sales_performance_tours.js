@@ -223,4 +223,43 @@ registry.category("web_tour.tours").add("sales_performance_rep_home", {
 
 registry.category("web_tour.tours").add("sales_performance_rep_home_phone", {
     steps: () => repHomeSteps({ phone: true }),
+
+registry.category("web_tour.tours").add("sales_performance_close_period", {
+    steps: () => [
+        {
+            content: "The period form counts the open anomaly flag",
+            trigger: "button[name=action_view_anomalies]:contains('1')",
+        },
+        {
+            content: "Close the period",
+            trigger: "button[name=action_open_close_wizard]",
+            run: "click",
+        },
+        {
+            content: "The dialog lists the flag still pending",
+            trigger: ".modal .o_data_row:contains('Open anomaly flags')",
+        },
+        {
+            content: "It says what the close will do",
+            trigger: ".modal .o_data_row:contains('Refresh the actuals of the targets')",
+        },
+        {
+            content: "Going on is an explicit choice",
+            trigger: ".modal div[name=confirm_pending] input",
+            run: "click",
+        },
+        {
+            content: "Close anyway",
+            trigger: ".modal button[name=action_confirm]:contains('Close Anyway')",
+            run: "click",
+        },
+        {
+            content: "The summary of the close is posted on the period",
+            trigger: ".o-mail-Message-body:contains('Period closed by'):contains('Targets refreshed and frozen: 1')",
+        },
+        {
+            content: "The period is closed",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Closed')",
+        },
+    ],
 });

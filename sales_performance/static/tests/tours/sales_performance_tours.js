@@ -223,6 +223,7 @@ registry.category("web_tour.tours").add("sales_performance_rep_home", {
 
 registry.category("web_tour.tours").add("sales_performance_rep_home_phone", {
     steps: () => repHomeSteps({ phone: true }),
+});
 
 registry.category("web_tour.tours").add("sales_performance_close_period", {
     steps: () => [

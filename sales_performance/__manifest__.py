@@ -48,6 +48,7 @@
             "sales_performance/static/tests/tours/*.js",
         ],
     },
+    "post_init_hook": "_post_init_hook",
     "demo": [
         "demo/sales_performance_demo.xml",
     ],

@@ -49,6 +49,7 @@
         ],
     },
     "post_init_hook": "_post_init_hook",
+    "uninstall_hook": "_uninstall_hook",
     "demo": [
         "demo/sales_performance_demo.xml",
     ],

@@ -26,5 +26,6 @@
             "sales_performance_hr_link/static/tests/tours/*.js",
         ],
     },
+    "uninstall_hook": "_uninstall_hook",
     "demo": ["demo/hr_link_demo.xml"],
 }

@@ -50,6 +50,8 @@
             "sales_performance/static/tests/tours/*.js",
         ],
     },
+    "post_init_hook": "_post_init_hook",
+    "uninstall_hook": "_uninstall_hook",
     "demo": [
         "demo/sales_performance_demo.xml",
     ],

@@ -27,5 +27,6 @@
             "sales_performance_hr_link/static/tests/tours/*.js",
         ],
     },
+    "uninstall_hook": "_uninstall_hook",
     "demo": ["demo/hr_link_demo.xml"],
 }

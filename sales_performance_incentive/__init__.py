@@ -2,3 +2,4 @@ from . import models
 from . import report
 from . import wizards
 from . import demo
+from .hooks import _uninstall_hook

@@ -39,6 +39,7 @@
             "sales_performance_incentive/static/tests/tours/*.js",
         ],
     },
+    "uninstall_hook": "_uninstall_hook",
     "demo": [
         "demo/incentive_demo.xml",
     ],

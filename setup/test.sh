@@ -17,7 +17,9 @@ Runs, in order, and fails if any step fails:
   4. builds a fresh database with every addon of the repository and its demo data,
      then checks that updating them (odoo -u) loses or alters no data of the
      suite (setup/upgrade_check.py, on a copy of a freshly built database, so not
-     with --reuse-db);
+     with --reuse-db), and that the suite installs on a database already in
+     use, uninstalls leaving nothing behind and installs again
+     (setup/uninstall_check.py, on a database of its own; not with --reuse-db);
   5. lints: ruff check, ruff format --check, pylint-odoo (OCA mandatory checks);
   6. runs pytest (pytest-odoo, browser tours included) over every addon's
      tests/ and the suite-level tests/, against that database.
@@ -118,6 +120,7 @@ sp_write_odoo_conf "$conf" "$db" "${SP_HTTP_PORT:-8069}"
 # 4. Fresh database with every addon and its demo data.
 step="$(sp_now)"
 upgrade_failed=""
+uninstall_failed=""
 if [ -n "$reuse_db" ] && sp_db_exists "$db"; then
     sp_info "reusing database '$db' (--reuse-db): not reinstalled"
 else
@@ -129,6 +132,12 @@ else
     sp_info "upgrade check: -u $addons_csv (log: $run_dir/upgrade-$db.log)"
     python3 "$SP_SETUP_DIR/upgrade_check.py" --conf "$conf" --db "$db" \
         --addons "$addons_csv" --log "$run_dir/upgrade-$db.log" || upgrade_failed=1
+    # Uninstall check: install on a database in use, uninstall, install again.
+    step="$(sp_now)"
+    sp_info "uninstall check (log: $run_dir/uninstall-$db.log)"
+    python3 "$SP_SETUP_DIR/uninstall_check.py" --conf "$conf" --db "$db" \
+        --addons "$addons_csv" --log "$run_dir/uninstall-$db.log" || uninstall_failed=1
+    sp_info "uninstall check took $(($(sp_now) - step))s"
 fi
 
 # 5. Lint.
@@ -170,6 +179,10 @@ if [ "$rc" -ne 0 ]; then
     exit "$rc"
 fi
 [ -z "$lint_failed" ] || exit 1
+[ -z "$uninstall_failed" ] || {
+    echo "UNINSTALL CHECK FAILED (see above): the command fails" >&2
+    exit 1
+}
 [ -z "$upgrade_failed" ] || {
     echo "UPGRADE CHECK FAILED (see above): the command fails" >&2
     exit 1

@@ -52,7 +52,22 @@ class AccountMove(models.Model):
         new_paid = not column_exists(cr, self._table, "performance_amount_paid")
         new_flag = not column_exists(cr, self._table, "performance_is_new_customer")
         if new_paid:
-            create_column(cr, self._table, "performance_amount_paid", "numeric")
+            # 0 on every existing move at once, as the compute stores on new
+            # ones (PostgreSQL keeps a column default without rewriting the
+            # table); the fill below then stores what payments settled.
+            cr.execute(
+                SQL(
+                    "ALTER TABLE %s ADD COLUMN performance_amount_paid numeric "
+                    "DEFAULT 0",
+                    SQL.identifier(self._table),
+                )
+            )
+            cr.execute(
+                SQL(
+                    "ALTER TABLE %s ALTER COLUMN performance_amount_paid DROP DEFAULT",
+                    SQL.identifier(self._table),
+                )
+            )
         if new_flag:
             create_column(cr, self._table, "performance_is_new_customer", "bool")
         result = super()._auto_init()

@@ -23,3 +23,7 @@ class ResCompany(models.Model):
         help="Receives the HR calibration and appeal steps of scorecards. "
         "Without one, the first HR officer of the company does.",
     )
+    performance_kpis_reviewed = fields.Boolean(
+        string="KPIs Reviewed",
+        help="The administrator opened the KPIs from the setup checklist.",
+    )

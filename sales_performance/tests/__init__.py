@@ -1,3 +1,4 @@
+from . import test_adoption
 from . import test_alerts
 from . import test_analysis_defaults
 from . import test_allocation_tools

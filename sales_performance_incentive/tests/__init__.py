@@ -1,4 +1,5 @@
 from . import test_access_matrix
+from . import test_adoption
 from . import test_bad_input_catalogue
 from . import test_brackets
 from . import test_clawback

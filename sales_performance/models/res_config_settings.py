@@ -90,7 +90,7 @@ class ResConfigSettings(models.TransientModel):
         enabled_before = bool(
             self.env["ir.config_parameter"].sudo().get_param(ACCESS_PARAM)
         )
-        super().set_values()
+        result = super().set_values()
         enabled = self.performance_access_from_sales_roles
         if enabled != enabled_before:
             # sudo: changing which groups a sales role implies is the point
@@ -98,6 +98,7 @@ class ResConfigSettings(models.TransientModel):
             self.env["res.groups"].sudo()._performance_sync_role_map(enabled)
             if enabled:
                 self.env["crm.team"].sudo().search([])._performance_grant_leader_level()
+        return result
 
     # ------------------------------------------------------------
     # Setup checklist

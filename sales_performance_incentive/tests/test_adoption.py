@@ -47,8 +47,9 @@ class TestAdoption(IncentiveCommon):
     def _activity(self, record, xmlid, user):
         activity_type = self.env.ref(f"sales_performance_incentive.{xmlid}")
         return record.activity_ids.filtered(
-            lambda activity: activity.activity_type_id == activity_type
-            and activity.user_id == user
+            lambda activity: (
+                activity.activity_type_id == activity_type and activity.user_id == user
+            )
         )
 
     def test_plan_accepted_and_statement_approved_by_existing_users(self):

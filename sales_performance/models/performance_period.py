@@ -278,38 +278,50 @@ class PerformancePeriod(models.Model):
         action["context"] = dict(context or {}, create=False)
         return action
 
+    def _get_cockpit_views(self):
+        """The close cockpit's smart buttons: ``{key: (action xmlid, domain,
+        context)}``. Addons add their own keys."""
+        self.ensure_one()
+        scorecard = "sales_performance.action_performance_scorecard"
+        period = [("period_id", "=", self.id)]
+        by_state = {"group_by": ["state"]}
+        return {
+            "targets": (
+                "sales_performance.action_performance_target",
+                period,
+                {"group_by": ["owner_type"]},
+            ),
+            "scorecards": (scorecard, period, by_state),
+            "pending_scorecards": (
+                scorecard,
+                period + [("state", "in", SCORECARD_PENDING_STATES)],
+                by_state,
+            ),
+            "appeals": (scorecard, period + [("state", "=", "appeal")], None),
+            "anomalies": (
+                "sales_performance.action_performance_anomaly",
+                self._get_anomaly_domain(),
+                None,
+            ),
+        }
+
+    def _open_cockpit(self, key):
+        return self._action_view(*self._get_cockpit_views()[key])
+
     def action_view_targets(self):
-        return self._action_view(
-            "sales_performance.action_performance_target",
-            [("period_id", "=", self.id)],
-            {"group_by": ["owner_type"]},
-        )
+        return self._open_cockpit("targets")
 
     def action_view_scorecards(self):
-        return self._action_view(
-            "sales_performance.action_performance_scorecard",
-            [("period_id", "=", self.id)],
-            {"group_by": ["state"]},
-        )
+        return self._open_cockpit("scorecards")
 
     def action_view_pending_scorecards(self):
-        return self._action_view(
-            "sales_performance.action_performance_scorecard",
-            [("period_id", "=", self.id), ("state", "in", SCORECARD_PENDING_STATES)],
-            {"group_by": ["state"]},
-        )
+        return self._open_cockpit("pending_scorecards")
 
     def action_view_appeals(self):
-        return self._action_view(
-            "sales_performance.action_performance_scorecard",
-            [("period_id", "=", self.id), ("state", "=", "appeal")],
-        )
+        return self._open_cockpit("appeals")
 
     def action_view_anomalies(self):
-        return self._action_view(
-            "sales_performance.action_performance_anomaly",
-            self._get_anomaly_domain(),
-        )
+        return self._open_cockpit("anomalies")
 
     def _get_anomaly_domain(self):
         """Open anomaly flags dated inside the period."""

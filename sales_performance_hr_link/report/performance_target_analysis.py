@@ -11,21 +11,8 @@ class PerformanceTargetAnalysis(models.Model):
         string="Prorated Target", readonly=True, digits=(16, 2)
     )
 
-    _depends = {
-        "performance.target": [
-            "target_value",
-            "target_prorated",
-            "actual",
-            "kpi_id",
-            "period_id",
-            "owner_type",
-            "team_id",
-            "user_id",
-            "company_id",
-        ],
-        "performance.kpi": ["unit"],
-        "performance.period": ["period_type", "date_start"],
-    }
+    # Odoo merges _depends along the inheritance: only what this adds.
+    _depends = {"performance.target": ["target_prorated"]}
 
     @api.model
     def _figures(self):

@@ -55,25 +55,33 @@ class PerformancePeriod(models.Model):
     # Close cockpit
     # ------------------------------------------------------------
 
-    def action_view_statements(self):
-        return self._action_view(
-            "sales_performance_incentive.action_incentive_statement",
-            [("period_id", "=", self.id)],
-            {"group_by": ["state"]},
+    def _get_cockpit_views(self):
+        views = super()._get_cockpit_views()
+        statement = "sales_performance_incentive.action_incentive_statement"
+        period = [("period_id", "=", self.id)]
+        views.update(
+            statements=(statement, period, {"group_by": ["state"]}),
+            pending_statements=(
+                statement,
+                period + [("state", "in", STATEMENT_PENDING_STATES)],
+                {"group_by": ["state"]},
+            ),
+            disputes=(
+                "sales_performance_incentive.action_incentive_dispute",
+                [("statement_id.period_id", "=", self.id), ("state", "=", "open")],
+                None,
+            ),
         )
+        return views
+
+    def action_view_statements(self):
+        return self._open_cockpit("statements")
 
     def action_view_pending_statements(self):
-        return self._action_view(
-            "sales_performance_incentive.action_incentive_statement",
-            [("period_id", "=", self.id), ("state", "in", STATEMENT_PENDING_STATES)],
-            {"group_by": ["state"]},
-        )
+        return self._open_cockpit("pending_statements")
 
     def action_view_disputes(self):
-        return self._action_view(
-            "sales_performance_incentive.action_incentive_dispute",
-            [("statement_id.period_id", "=", self.id), ("state", "=", "open")],
-        )
+        return self._open_cockpit("disputes")
 
     def _get_close_pending(self):
         items = super()._get_close_pending()

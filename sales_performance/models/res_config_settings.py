@@ -44,6 +44,10 @@ class ResConfigSettings(models.TransientModel):
     performance_setup_missing_levels = fields.Integer(
         string="Salespeople without a Level", compute="_compute_performance_setup"
     )
+    performance_setup_levels_message = fields.Char(
+        string="Salespeople without a Level Message",
+        compute="_compute_performance_setup",
+    )
     performance_setup_done = fields.Boolean(
         string="Setup Done", compute="_compute_performance_setup"
     )
@@ -51,9 +55,9 @@ class ResConfigSettings(models.TransientModel):
     @api.depends("company_id")
     def _compute_performance_setup(self):
         Users = self.env["res.users"]
-        missing = Users.search_count(self._get_performance_levelless_domain())
         for settings in self:
             company = settings.company_id
+            missing = Users.search_count(settings._get_performance_levelless_domain())
             settings.performance_setup_periods = bool(
                 self.env["performance.period"].search_count(
                     [
@@ -81,6 +85,11 @@ class ResConfigSettings(models.TransientModel):
             )
             settings.performance_setup_missing_levels = missing
             settings.performance_setup_levels = not missing
+            settings.performance_setup_levels_message = (
+                _("1 salesperson of this company has no level yet.")
+                if missing == 1
+                else _("%s salespeople of this company have no level yet.", missing)
+            )
             settings.performance_setup_done = all(
                 settings[name] for name in settings._get_performance_setup_steps()
             )
@@ -116,13 +125,13 @@ class ResConfigSettings(models.TransientModel):
 
     @api.model
     def _get_performance_levelless_domain(self):
-        """Active internal users who sell (a sales role or a sales team) and
-        have no Sales Performance level."""
+        """Active internal users of the settings' company who sell (a sales
+        role or a sales team) and have no Sales Performance level."""
         salesman = self.env.ref("sales_team.group_sale_salesman")
         level = self.env.ref("sales_performance.group_performance_user")
         return expression.AND(
             [
-                [("share", "=", False)],
+                [("share", "=", False), ("company_ids", "in", self.company_id.ids)],
                 ["|", ("groups_id", "in", salesman.ids), ("crm_team_ids", "!=", False)],
                 [("groups_id", "not in", level.ids)],
             ]

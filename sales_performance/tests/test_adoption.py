@@ -208,10 +208,19 @@ class TestSetupChecklist(PerformanceCommon):
         _turn_mapping_off(self.env)
         before = self._settings().performance_setup_missing_levels
         late = new_test_user(
-            self.env, login="late_rep", groups="sales_team.group_sale_salesman"
+            self.env,
+            login="late_rep",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.new_company.id,
+            company_ids=[Command.set(self.new_company.ids)],
+        )
+        # A salesperson of another company is that company's to set up.
+        new_test_user(
+            self.env, login="elsewhere_rep", groups="sales_team.group_sale_salesman"
         )
         settings = self._settings()
         self.assertEqual(settings.performance_setup_missing_levels, before + 1)
+        self.assertIn("of this company ha", settings.performance_setup_levels_message)
         self.assertFalse(settings.performance_setup_levels)
         self.assertFalse(settings.performance_setup_done)
         listed = self.env["res.users"].search(

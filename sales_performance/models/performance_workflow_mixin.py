@@ -459,8 +459,8 @@ class PerformanceWorkflowMixin(models.AbstractModel):
         raise UserError(
             _(
                 "%(people)s cannot act on %(records)s: they need one of the "
-                "groups %(groups)s. Grant it in Settings > Users & Companies > Users, "
-                "then try again.",
+                "groups %(groups)s and to read these records. Grant them access "
+                "in Settings > Users & Companies > Users, then try again.",
                 groups=", ".join(
                     sorted(self.env.ref(xmlid).sudo().full_name for xmlid in groups)
                 ),

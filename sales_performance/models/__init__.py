@@ -12,9 +12,11 @@ from . import performance_kpi_read
 from . import performance_target
 from . import performance_target_batch
 from . import performance_workflow_mixin
+from . import mail_activity
 from . import performance_review_stage
 from . import performance_scorecard_template
 from . import performance_scorecard
+from . import performance_scorecard_review
 from . import performance_scorecard_line
 from . import performance_anomaly_rule
 from . import performance_anomaly

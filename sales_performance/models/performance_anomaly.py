@@ -228,6 +228,11 @@ class PerformanceAnomaly(models.Model):
                     "record": anomaly,
                     "activity_type": activity_type,
                     "user": anomaly._get_responsible_for_approval(),
+                    # A reviewer without access hands over to the HR
+                    # officers; a scheduled job never stops for want of them.
+                    "groups": ("sales_performance.group_performance_manager",),
+                    "fallback": anomaly.company_id._get_performance_hr_officers,
+                    "if_denied": "skip",
                     "summary": anomaly.name,
                     "note": anomaly.description,
                 }

@@ -1,8 +1,10 @@
 from collections import defaultdict
-from datetime import timedelta
+
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_compare
 
 from .batch import flush_rows, store_values
 from .performance_review_stage import REVIEW_STATES
@@ -18,12 +20,8 @@ PERSON_FIELDS = {
     "line_ids",
 }
 FROZEN_STATES = ("approved", "appeal")
-# Who a review stage waits on, by its ``responsible``.
-STAGE_RESPONSIBLES = {
-    "employee": "_get_salesperson",
-    "manager": "_get_manager_reviewer",
-    "hr": "_get_hr_user",
-}
+# Submitted and not yet approved: a reviewer reads the figures.
+REVIEWED_STATES = ("manager_review", "hr_calibration")
 
 
 class PerformanceScorecard(models.Model):
@@ -208,6 +206,8 @@ class PerformanceScorecard(models.Model):
             ._lock()
             .filtered(lambda card: not card.frozen)
         )
+        reviewed = cards.filtered(lambda card: card.state in REVIEWED_STATES)
+        before = reviewed._get_figures()
         groups = defaultdict(list)
         for card in cards:
             groups[(card.period_id, card.company_id)].append(card.id)
@@ -267,7 +267,56 @@ class PerformanceScorecard(models.Model):
         # hundred rows.
         flush_rows(cards.line_ids)
         flush_rows(cards)
+        reviewed._log_changed_figures(before)
         return True
+
+    def _flush_before_lock(self):
+        # Scores computed at creation are pending on the lines too.
+        flush_rows(self.line_ids)
+        return super()._flush_before_lock()
+
+    def _get_figures(self):
+        """``{scorecard id: (total score, {line id: (KPI, score)})}``."""
+        return {
+            card.id: (
+                card.total_score,
+                {line.id: (line.kpi_id.name, line.score) for line in card.line_ids},
+            )
+            for card in self
+        }
+
+    def _log_changed_figures(self, before):
+        """Reviews are not rewritten behind a reviewer's back: a refresh that
+        changes the score of a scorecard under review says so in its
+        chatter, old and new total and each line changed, in one batch."""
+        bodies = {}
+        for card_id, (total, new_lines) in self._get_figures().items():
+            old_total, old_lines = before[card_id]
+            if float_compare(old_total, total, precision_digits=2) == 0:
+                continue
+            body = Markup("<p>%s</p>") % _(
+                "The refresh changed the figures under review: total score "
+                "%(old).2f → %(new).2f.",
+                old=old_total,
+                new=total,
+            )
+            changes = [
+                Markup("<li>%s</li>")
+                % _(
+                    "%(kpi)s: %(old).2f → %(new).2f",
+                    kpi=kpi,
+                    old=old_lines[line_id][1],
+                    new=score,
+                )
+                for line_id, (kpi, score) in new_lines.items()
+                if line_id in old_lines
+                and float_compare(old_lines[line_id][1], score, precision_digits=2)
+            ]
+            if changes:
+                body += Markup("<ul>%s</ul>") % Markup().join(changes)
+            bodies[card_id] = body
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(bodies, message_type="comment")
 
     # ------------------------------------------------------------
     # Followers, in batch
@@ -345,198 +394,3 @@ class PerformanceScorecard(models.Model):
                 for card_id, pid in sorted(missing)
             ]
         )
-
-    # ------------------------------------------------------------
-    # Review
-    # ------------------------------------------------------------
-
-    def action_submit(self):
-        """The salesperson hands their self review to their team leader."""
-        for card in self:
-            card._check_state("self_review")
-            if card.user_id != self.env.user:
-                raise AccessError(
-                    _(
-                        "Only %(user)s can submit this self review.",
-                        user=card.user_id.name,
-                    )
-                )
-        self._move_to("manager_review")
-        return True
-
-    def action_approve(self):
-        """Manager review hands over to HR calibration, which approves."""
-        for card in self:
-            card._check_state("manager_review", "hr_calibration")
-            card._check_reviewer()
-        for_hr = self.filtered(lambda card: card.state == "manager_review")
-        for_hr._move_to("hr_calibration")
-        approved = self - for_hr
-        if approved:
-            today = fields.Date.context_today(self)
-            for card in approved:
-                card.sudo().write(
-                    {
-                        "approved_rating": card.computed_rating,
-                        "approved_date": today,
-                        "appeal_deadline": today
-                        + timedelta(days=card.template_id.appeal_days),
-                    }
-                )
-            approved._move_to("approved")
-        return True
-
-    def action_refuse(self, reason=None):
-        """Send back one step, with a reason."""
-        if not reason:
-            return self._open_reason_wizard("refuse")
-        back = {"manager_review": "self_review", "hr_calibration": "manager_review"}
-        for card in self:
-            card._check_state(*back)
-            card._check_reviewer()
-        for card in self:
-            card.sudo().refuse_reason = reason
-            card._move_to(
-                back[card.state], note=_("Sent back: %(reason)s", reason=reason)
-            )
-        return True
-
-    def action_reopen(self, reason=None):
-        """HR reopens an approved scorecard for calibration."""
-        if not reason:
-            return self._open_reason_wizard("reopen")
-        self._check_hr()
-        for card in self:
-            card._check_state("approved")
-        self._move_to("hr_calibration", note=_("Reopened: %(reason)s", reason=reason))
-        return True
-
-    def action_appeal(self, reason=None):
-        """The salesperson appeals an approved scorecard inside the window."""
-        if not reason:
-            return self._open_reason_wizard("appeal")
-        today = fields.Date.context_today(self)
-        for card in self:
-            card._check_state("approved")
-            if card.user_id != self.env.user:
-                raise AccessError(_("Only the salesperson can appeal their scorecard."))
-            if today > card.appeal_deadline:
-                raise UserError(
-                    _(
-                        "The appeal window of %(card)s closed on %(date)s.",
-                        card=card.display_name,
-                        date=card.appeal_deadline,
-                    )
-                )
-        self.sudo().write({"appeal_reason": reason, "appeal_outcome": False})
-        self._move_to("appeal", note=_("Appeal: %(reason)s", reason=reason))
-        return True
-
-    def action_resolve_appeal(self, outcome, note, rating=None):
-        """HR upholds the appeal (with a new rating) or rejects it."""
-        self._check_hr()
-        if outcome not in ("upheld", "rejected") or not note:
-            raise UserError(_("Give the outcome of the appeal and explain it."))
-        if outcome == "upheld" and not rating:
-            raise UserError(_("An upheld appeal sets the new rating."))
-        for card in self:
-            card._check_state("appeal")
-        vals = {"appeal_outcome": outcome}
-        if outcome == "upheld":
-            vals.update(rating_override=rating, calibration_comment=note)
-        self.sudo().write(vals)
-        self._move_to("approved")
-        for card in self:
-            card.message_post(
-                body=_(
-                    "Your appeal was %(outcome)s: %(note)s",
-                    outcome=card._get_selection_label("appeal_outcome", outcome),
-                    note=note,
-                ),
-                partner_ids=card.user_id.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-            )
-        return True
-
-    def _flush_before_lock(self):
-        # Scores computed at creation are pending on the lines too.
-        flush_rows(self.line_ids)
-        return super()._flush_before_lock()
-
-    def _check_reviewer(self):
-        """The person acting now is the one the step waits on, never the
-        salesperson scored."""
-        self.ensure_one()
-        user = self.env.user
-        if self.user_id == user:
-            raise AccessError(_("Nobody approves or refuses their own scorecard."))
-        if self.state == "manager_review" and (
-            user == self._get_responsible_for_approval()
-            or user.has_group("sales_performance.group_performance_hr")
-        ):
-            return
-        if self.state == "hr_calibration":
-            self._check_hr()
-            return
-        raise AccessError(
-            _(
-                "The scorecard %(card)s waits on %(user)s.",
-                card=self.display_name,
-                user=self._get_waiting_on().name,
-            )
-        )
-
-    def _check_hr(self):
-        if not self.env.user.has_group("sales_performance.group_performance_hr"):
-            raise AccessError(_("Only HR officers can do this."))
-
-    def _open_reason_wizard(self, action):
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Give a reason"),
-            "res_model": "performance.scorecard.reason",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_scorecard_ids": self.ids,
-                "default_action": action,
-            },
-        }
-
-    # ------------------------------------------------------------
-    # Activities
-    # ------------------------------------------------------------
-
-    def _get_state_activities(self):
-        """The review stages (configurable data) say who each step waits
-        on."""
-        stages = self.env["performance.review.stage"].search([])
-        return {
-            stage.state: (stage.activity_type_id, STAGE_RESPONSIBLES[stage.responsible])
-            for stage in stages
-        }
-
-    def _get_state_activity_vals(self, state):
-        stage = self.env["performance.review.stage"].search(
-            [("state", "=", state)], limit=1
-        )
-        today = fields.Date.context_today(self)
-        return {
-            "summary": stage.name,
-            "date_deadline": today + timedelta(days=stage.deadline_days),
-        }
-
-    def _get_salesperson(self):
-        self.ensure_one()
-        return self.user_id
-
-    def _get_manager_reviewer(self):
-        """The approver, else the HR officer."""
-        self.ensure_one()
-        return self._get_responsible_for_approval() or self._get_hr_user()
-
-    def _get_hr_user(self):
-        self.ensure_one()
-        hr_group = self.env.ref("sales_performance.group_performance_hr")
-        users = hr_group.users.filtered(lambda u: self.company_id in u.company_ids)
-        return self.company_id.performance_hr_user_id or users.sorted("id")[:1]

@@ -343,6 +343,13 @@ class PerformanceTarget(models.Model):
                     "record": targets[0],
                     "activity_type": activity_type,
                     "user": targets.team_id.user_id[:1],
+                    # A leader without access hands over to the HR officers;
+                    # a scheduled job never stops for want of them.
+                    "groups": ("sales_performance.group_performance_manager",),
+                    "fallback": targets.company_id[:1]._get_performance_hr_officers(
+                        excluded=user
+                    ),
+                    "if_denied": "skip",
                     "summary": _(
                         "%(user)s is behind pace in %(period)s",
                         user=user.name,

@@ -27,3 +27,20 @@ class ResCompany(models.Model):
         string="KPIs Reviewed",
         help="The administrator opened the KPIs from the setup checklist.",
     )
+
+    def _get_performance_hr_officers(self, excluded=None):
+        """The HR officers of this company but ``excluded`` (the salesperson
+        a record is about), its HR reviewer first: who takes a step that the
+        person it waits on cannot."""
+        self.ensure_one()
+        group = self.env.ref("sales_performance.group_performance_hr")
+        # sudo: who is in a group, whoever asks.
+        users = (
+            group.sudo()
+            .users.filtered(lambda user: self in user.company_ids)
+            .sorted("id")
+        )
+        if excluded:
+            users -= excluded
+        first = self.performance_hr_user_id & users
+        return first | (users - first)

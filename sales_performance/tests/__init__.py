@@ -20,3 +20,4 @@ from . import test_scoring_tools
 from . import test_security
 from . import test_target
 from . import test_tours
+from . import test_workflow_queue

@@ -202,7 +202,9 @@ class TestScorecardReview(ScorecardCommon):
         self.assertEqual(
             self._activities(card), [("Scorecard: self review", self.rep_1)]
         )
-        self.assertEqual(card.activity_ids.date_deadline, date(2025, 2, 10))
+        # Due the day it starts waiting; the stage's deadline is on the card.
+        self.assertEqual(card.activity_ids.date_deadline, date(2025, 2, 3))
+        self.assertEqual(card.waiting_deadline, date(2025, 2, 10))
 
         card.with_user(self.rep_1).write({"self_review": "Strong January."})
         card.with_user(self.rep_1).action_submit()

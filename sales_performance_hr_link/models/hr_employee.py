@@ -219,6 +219,10 @@ class HrEmployee(models.Model):
                         "record": employee,
                         "activity_type": activity_type,
                         "user": manager,
+                        # Every internal user reads an employee's public
+                        # profile, which Odoo opens for those without HR
+                        # access: nothing to check.
+                        "readable": manager,
                         "summary": _("Promotion readiness"),
                         "note": message,
                     }

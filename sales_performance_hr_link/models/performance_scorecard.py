@@ -35,6 +35,17 @@ class PerformanceScorecard(models.Model):
                     "record": line.scorecard_id,
                     "activity_type": template_line.training_activity_type_id or todo,
                     "user": line.scorecard_id.user_id,
+                    # A plan of the salesperson's, not work waiting on them:
+                    # due after the activity type's delay. Without access
+                    # (their own scorecards, once they have the group), their
+                    # leader organises it; else it is logged and left out.
+                    "date_deadline": (
+                        template_line.training_activity_type_id or todo
+                    )._get_date_deadline(),
+                    "groups": ("sales_performance.group_performance_user",),
+                    "readable": line.scorecard_id.user_id,
+                    "fallback": line.scorecard_id._get_responsible_for_approval,
+                    "if_denied": "skip",
                     "summary": _(
                         "Training: %(action)s", action=template_line.training_action
                     ),

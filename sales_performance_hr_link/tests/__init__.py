@@ -6,3 +6,4 @@ from . import test_i18n
 from . import test_payroll_export
 from . import test_proration
 from . import test_tours
+from . import test_workflow_queue

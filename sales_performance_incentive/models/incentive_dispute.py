@@ -203,3 +203,27 @@ class IncentiveDispute(models.Model):
         """The approver of the statement disputed."""
         self.ensure_one()
         return self.statement_id._get_responsible_for_approval()
+
+    def _get_state_access(self):
+        """As the statement's approval: an approver without access hands
+        over to the incentive administrators."""
+        return {
+            "open": (
+                (
+                    "sales_performance.group_performance_manager",
+                    "sales_performance_incentive.group_incentive_admin",
+                ),
+                "_get_incentive_admins",
+            )
+        }
+
+    def _get_incentive_admins(self):
+        self.ensure_one()
+        return self.statement_id._get_incentive_admins()
+
+    def _get_step_messages(self):
+        # The resolution, told to the salesperson, is the step's trace.
+        return {("open", "accepted"): False, ("open", "rejected"): False}
+
+    def _get_step_buttons(self):
+        return _("Resolve")

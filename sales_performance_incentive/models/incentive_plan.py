@@ -413,3 +413,32 @@ class IncentivePlan(models.Model):
 
     def _money(self, amount):
         return self.currency_id.format(amount)
+
+    def _get_waiting_activities(self, activities):
+        """The acceptance activities of ``activities`` whose participant has
+        not accepted yet: only accepting closes them (``mail.activity``
+        refuses "Mark Done")."""
+        accept = self.env.ref("sales_performance_incentive.mail_activity_plan_accept")
+        # sudo: the participation lines behind the activities, whoever asks.
+        pending = {
+            (assignment.plan_id.id, assignment.user_id.id)
+            for assignment in self.sudo().assignment_ids
+            if not assignment.accepted_date and assignment.plan_id.state == "published"
+        }
+        return activities.filtered(
+            lambda activity: (
+                activity.activity_type_id == accept
+                and (activity.res_id, activity.user_id.id) in pending
+            )
+        )
+
+    def _get_waiting_error(self, activity):
+        self.ensure_one()
+        return UserError(
+            _(
+                "%(user)s has not accepted the plan %(plan)s yet: accept it with "
+                "its Accept button, and this activity closes by itself.",
+                user=activity.user_id.name,
+                plan=self.display_name,
+            )
+        )

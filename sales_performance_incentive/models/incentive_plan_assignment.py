@@ -281,6 +281,11 @@ class IncentivePlanAssignment(models.Model):
                     "activity_type": activity_type,
                     "user": user,
                     "summary": self.env._("Accept your incentive plan"),
+                    # Only the participant accepts: one without access stops
+                    # the publication. Their own-records rule shows them the
+                    # plan once they have the group.
+                    "groups": ("sales_performance.group_performance_user",),
+                    "readable": user,
                 }
                 for user in users
             ]

@@ -350,7 +350,7 @@ class IncentiveStatement(models.Model):
                 "approved_date": False,
             }
         )
-        statements._move_to("draft", note=_("Refused: %(reason)s", reason=reason))
+        statements._move_to("draft", note=_("Reason: %(reason)s", reason=reason))
         return True
 
     def action_open_credits(self):
@@ -417,55 +417,6 @@ class IncentiveStatement(models.Model):
         )
         return sum(vals["amount"] for vals in lines[self.user_id.id]) + adjustments
 
-    def _get_next_draft(self):
-        """The statement an adjustment of this one lands in: itself while a
-        draft, else the participant's next draft statement of the plan, made
-        for the next period when there is none yet."""
-        self.ensure_one()
-        if self.state == "draft":
-            return self
-        draft = self.search(
-            [
-                ("plan_id", "=", self.plan_id.id),
-                ("user_id", "=", self.user_id.id),
-                ("state", "=", "draft"),
-                ("date_from", ">", self.date_to),
-            ],
-            order="date_from, id",
-            limit=1,
-        )
-        if draft:
-            return draft
-        period = self.env["performance.period"].search(
-            [
-                ("period_type", "=", self.period_id.period_type),
-                ("company_id", "=", self.company_id.id),
-                ("date_start", ">", self.date_to),
-            ],
-            order="date_start",
-            limit=1,
-        )
-        if not period:
-            raise UserError(
-                _(
-                    "There is no period after %(period)s to carry the adjustment "
-                    "to: create the next periods first.",
-                    period=self.period_id.display_name,
-                )
-            )
-        # sudo: statements are only ever created by the system.
-        draft = self.sudo().create(
-            {
-                "plan_id": self.plan_id.id,
-                "assignment_id": self.assignment_id.id,
-                "user_id": self.user_id.id,
-                "period_id": period.id,
-                "company_id": self.company_id.id,
-            }
-        )
-        draft.action_compute()
-        return draft.with_env(self.env)
-
     def _check_not_own(self):
         self.ensure_one()
         if self.user_id == self.env.user:
@@ -526,14 +477,69 @@ class IncentiveStatement(models.Model):
 
     def _get_validator(self):
         self.ensure_one()
+        return self._get_validators()[:1]
+
+    def _get_validators(self):
+        """Who validates this statement: the members of the company's
+        validator group but the salesperson, the company's validator first."""
+        self.ensure_one()
         company = self.company_id
         group = company._get_incentive_validator_group()
-        return (
-            company.incentive_validator_id
-            or group.users.filtered(
+        users = (
+            group.sudo()
+            .users.filtered(
                 lambda user: company in user.company_ids and user != self.user_id
-            ).sorted("id")[:1]
+            )
+            .sorted("id")
         )
+        first = company.incentive_validator_id & users
+        return first | (users - first)
+
+    def _get_incentive_admins(self):
+        """The incentive administrators of the company but the salesperson:
+        who approves when the approver cannot."""
+        self.ensure_one()
+        group = self.env.ref("sales_performance_incentive.group_incentive_admin")
+        return (
+            group.sudo()
+            .users.filtered(
+                lambda user: (
+                    self.company_id in user.company_ids and user != self.user_id
+                )
+            )
+            .sorted("id")
+        )
+
+    def _get_state_access(self):
+        """An approver without access hands over to the incentive
+        administrators (who may approve any statement); the validators are
+        the members of the validator group who read the statement."""
+        return {
+            "to_approve": (
+                (
+                    "sales_performance.group_performance_manager",
+                    "sales_performance_incentive.group_incentive_admin",
+                ),
+                "_get_incentive_admins",
+            ),
+            "approved": ((), "_get_validators"),
+        }
+
+    def _get_step_messages(self):
+        return {
+            ("draft", "to_approve"): _("Submitted for approval"),
+            ("to_approve", "approved"): _("Approved"),
+            ("approved", "validated"): _("Validated"),
+            ("validated", "paid"): _("Marked as paid"),
+            ("to_approve", "draft"): _("Refused"),
+            ("approved", "draft"): _("Refused"),
+        }
+
+    def _get_step_buttons(self):
+        return {
+            "to_approve": _("Approve or Refuse"),
+            "approved": _("Validate or Refuse"),
+        }.get(self.state) or super()._get_step_buttons()
 
     # ------------------------------------------------------------
     # Scheduled jobs

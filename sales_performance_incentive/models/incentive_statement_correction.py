@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import Command, _, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .incentive_statement import FROZEN_STATES
@@ -11,6 +12,55 @@ class IncentiveStatement(models.Model):
     landing in the participant's next draft statement."""
 
     _inherit = "incentive.statement"
+
+    def _get_next_draft(self):
+        """The statement an adjustment of this one lands in: itself while a
+        draft, else the participant's next draft statement of the plan, made
+        for the next period when there is none yet."""
+        self.ensure_one()
+        if self.state == "draft":
+            return self
+        draft = self.search(
+            [
+                ("plan_id", "=", self.plan_id.id),
+                ("user_id", "=", self.user_id.id),
+                ("state", "=", "draft"),
+                ("date_from", ">", self.date_to),
+            ],
+            order="date_from, id",
+            limit=1,
+        )
+        if draft:
+            return draft
+        period = self.env["performance.period"].search(
+            [
+                ("period_type", "=", self.period_id.period_type),
+                ("company_id", "=", self.company_id.id),
+                ("date_start", ">", self.date_to),
+            ],
+            order="date_start",
+            limit=1,
+        )
+        if not period:
+            raise UserError(
+                _(
+                    "There is no period after %(period)s to carry the adjustment "
+                    "to: create the next periods first.",
+                    period=self.period_id.display_name,
+                )
+            )
+        # sudo: statements are only ever created by the system.
+        draft = self.sudo().create(
+            {
+                "plan_id": self.plan_id.id,
+                "assignment_id": self.assignment_id.id,
+                "user_id": self.user_id.id,
+                "period_id": period.id,
+                "company_id": self.company_id.id,
+            }
+        )
+        draft.action_compute()
+        return draft.with_env(self.env)
 
     def _get_corrections(self):
         """Corrections of the frozen statements of these participants: each

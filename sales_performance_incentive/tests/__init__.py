@@ -16,3 +16,4 @@ from . import test_security
 from . import test_statement_export
 from . import test_tours
 from . import test_workflow
+from . import test_workflow_queue

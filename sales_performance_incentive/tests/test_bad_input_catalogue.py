@@ -158,6 +158,7 @@ def _approved(t, statement):
 
 
 def _dispute(t):
+    _submitted(t, t.st_1)
     return (
         t.env["incentive.dispute"]
         .with_user(t.rep_1)
@@ -877,6 +878,25 @@ CATALOGUE = [
         ),
         AccessError,
         "Only the salesperson of a statement disputes its lines",
+    ),
+    Entry(
+        "dispute on a draft statement",
+        "rep",
+        lambda t, env, c: env["incentive.dispute"].create(
+            {"line_id": t.st_1.line_ids[0].id, "reason": "Too low"}
+        ),
+        UserError,
+        "Its lines can be disputed once it is submitted",
+    ),
+    Entry(
+        "line disputed while its dispute is open",
+        "rep",
+        lambda t, env, c: env["incentive.dispute"].create(
+            {"line_id": c.line_id.id, "reason": "Again"}
+        ),
+        UserError,
+        "is already disputed",
+        prepare=_dispute,
     ),
     Entry(
         "dispute resolved by the salesperson who raised it",

@@ -74,8 +74,15 @@ registry.category("web_tour.tours").add("sales_performance_incentive_rep_phone",
             run: "click",
         },
         {
-            content: "The dialog closes on the statement",
-            trigger: "body:not(:has(.modal)) .o_form_view .o_field_widget[name=line_ids]",
+            content: "The filing is confirmed",
+            trigger: ".o_notification:contains('Dispute filed'):contains('Tour Leader')",
+        },
+        {
+            content: "The dialog closes on the statement, the line marked as disputed",
+            trigger:
+                "body:not(:has(.modal)) .o_form_view .o_field_widget[name=line_ids] " +
+                ".o_kanban_record:contains('Revenue Commission'):contains('Disputed')" +
+                ":not(:has(button[name=action_dispute]))",
         },
         {
             content: "Back to My Performance",

@@ -141,3 +141,35 @@ registry.category("web_tour.tours").add("sales_performance_incentive_leader_appr
         },
     ],
 });
+
+registry.category("web_tour.tours").add("sales_performance_incentive_leader_team", {
+    steps: () => [
+        {
+            content: "Open the Incentives menu",
+            trigger: ".o_main_navbar .dropdown-toggle:contains('Incentives')",
+            run: "click",
+        },
+        {
+            content: "Open the team's statements",
+            trigger: ".dropdown-item:contains(\"My Team's Statements\")",
+            run: "click",
+        },
+        {
+            content: "Those waiting on the leader first",
+            trigger: ".o_searchview_facet:contains('Waiting for Me')",
+        },
+        {
+            content: "By state",
+            trigger: ".o_searchview_facet:contains('Status')",
+        },
+        {
+            content: "Open the To Approve group",
+            trigger: ".o_list_view .o_group_header:contains('To Approve')",
+            run: "click",
+        },
+        {
+            content: "The rep's statement waits on the leader",
+            trigger: ".o_list_view .o_data_row:contains('Tour Rep'):contains('50.00')",
+        },
+    ],
+});

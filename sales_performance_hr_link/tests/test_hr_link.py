@@ -250,7 +250,8 @@ class TestHrLink(HrLinkCommon):
             self.sales_manager,
         )
         self.team_a.user_id = False
-        plan = self._plan([{"kind": "percentage", "rate": 1}])
+        # Nothing is invoiced: without the option the statement approves itself.
+        plan = self._plan([{"kind": "percentage", "rate": 1}], auto_approve_zero=False)
         statement = self._statement(plan, self.rep_1, self.apr)
         self.assertEqual(statement._get_responsible_for_approval(), self.sales_manager)
         statement.action_submit()

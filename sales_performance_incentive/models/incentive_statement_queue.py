@@ -19,10 +19,10 @@ class IncentiveStatement(models.Model):
 
     def _compute_is_waiting_on_me(self):
         waiting = self.search(
-            [("id", "in", self.ids), ("is_waiting_on_me", "=", True)]
+            [("id", "in", self._origin.ids), ("is_waiting_on_me", "=", True)]
         ).ids
         for statement in self:
-            statement.is_waiting_on_me = statement.id in waiting
+            statement.is_waiting_on_me = statement._origin.id in waiting
 
     def _search_is_waiting_on_me(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

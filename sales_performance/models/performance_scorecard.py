@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 
 from .batch import flush_rows, store_values
 from .performance_review_stage import REVIEW_STATES
@@ -71,6 +71,11 @@ class PerformanceScorecard(models.Model):
         compute="_compute_total", store=True, digits=(16, 2), aggregator="avg"
     )
     computed_rating = fields.Char(compute="_compute_total", store=True)
+    rank = fields.Integer(
+        compute="_compute_rank",
+        help="The place of this total score among the scorecards of the same "
+        "period and sales team: 1 for the highest, equal scores share a place.",
+    )
     rating_override = fields.Char(
         string="Calibrated Rating", tracking=True, help="Set by HR calibration."
     )
@@ -131,6 +136,45 @@ class PerformanceScorecard(models.Model):
         for card in self:
             card.total_score = sum(card.line_ids.mapped("weighted_score"))
             card.computed_rating = card.template_id._get_rating(card.total_score)
+
+    def _compute_rank(self):
+        """One window query for all these scorecards: each is ranked among
+        every scorecard of its period and team, also those the reader may not
+        open, so that a leader and a rep read the same place."""
+        cards = self.filtered("id")
+        self.flush_model(["period_id", "team_id", "total_score"])
+        rows = (
+            self.env.execute_query(
+                SQL(
+                    """
+                SELECT ranked.id, ranked.rank
+                  FROM (
+                    SELECT card.id,
+                           RANK() OVER (
+                               PARTITION BY card.period_id, card.team_id
+                               ORDER BY card.total_score DESC NULLS LAST
+                           ) AS rank
+                      FROM performance_scorecard card
+                     WHERE EXISTS (
+                        SELECT 1
+                          FROM performance_scorecard mine
+                         WHERE mine.id IN %s
+                           AND mine.period_id = card.period_id
+                           AND mine.team_id IS NOT DISTINCT FROM card.team_id
+                     )
+                  ) ranked
+                 WHERE ranked.id IN %s
+                    """,
+                    tuple(cards.ids),
+                    tuple(cards.ids),
+                )
+            )
+            if cards
+            else []
+        )
+        ranks = dict(rows)
+        for card in self:
+            card.rank = ranks.get(card.id, 0)
 
     @api.depends("computed_rating", "rating_override", "approved_rating", "frozen")
     def _compute_rating(self):

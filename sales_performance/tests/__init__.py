@@ -11,6 +11,7 @@ from . import test_home
 from . import test_i18n
 from . import test_invoice_answers
 from . import test_kpi
+from . import test_leaderboard
 from . import test_pace_tools
 from . import test_period
 from . import test_scorecard

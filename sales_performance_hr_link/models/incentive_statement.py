@@ -46,3 +46,9 @@ class IncentiveStatement(models.Model):
                 factors_by_statement[statement.id] = factors[statement.employee_id.id]
         store_values(drafts, "proration_factor", factors_by_statement)
         return super().action_compute()
+
+    @api.model
+    def _get_led_statements_domains(self):
+        return super()._get_led_statements_domains() + [
+            [("department_id.manager_id.user_id", "=", self.env.uid)]
+        ]

@@ -282,7 +282,16 @@ class TestDemo(TransactionCase):
         month = self._month(departure)
         last = statements.filtered(lambda s: s.period_id == month)
         self.assertTrue(last, "Ravi has statements of the month he left")
-        self.assertEqual(set(last.mapped("state")), {"to_approve"})
+        # Those with nothing earned approved themselves (the plan option).
+        zero = last.filtered(lambda s: s.currency_id.is_zero(s.amount_total))
+        self.assertEqual(set((last - zero).mapped("state")), {"to_approve"})
+        self.assertEqual(set(zero.mapped("state")) - {"approved"}, set())
+        for statement in zero:
+            self.assertIn(
+                "Approved automatically: nothing earned.",
+                "".join(statement.message_ids.mapped("body")),
+            )
+        last -= zero
         working = self._working_days(month)
         expected = len([day for day in working if day <= departure]) / len(working)
         self.assertLess(expected, 1.0)

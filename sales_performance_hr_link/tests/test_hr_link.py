@@ -250,7 +250,8 @@ class TestHrLink(HrLinkCommon):
             self.sales_manager,
         )
         self.team_a.user_id = False
-        plan = self._plan([{"kind": "percentage", "rate": 1}])
+        # Nothing is invoiced: without the option the statement approves itself.
+        plan = self._plan([{"kind": "percentage", "rate": 1}], auto_approve_zero=False)
         statement = self._statement(plan, self.rep_1, self.apr)
         self.assertEqual(statement._get_responsible_for_approval(), self.sales_manager)
         statement.action_submit()
@@ -274,6 +275,21 @@ class TestHrLink(HrLinkCommon):
         other = statements.filtered(lambda s: s.user_id == self.rep_4)
         with self.assertRaises(AccessError):
             other.with_user(self.sales_manager).read(["amount_total"])
+
+    def test_department_manager_team_statements(self):
+        """My Team's Statements of a department manager holds their
+        department's statements, not another's nor their own."""
+        plan = self._plan(
+            [{"kind": "percentage", "rate": 1}],
+            users=self.rep_1 | self.rep_4 | self.sales_manager,
+        )
+        statements = plan.generate_statements(self.apr)
+        Statement = self.Statement.with_user(self.sales_manager)
+        action = Statement.action_open_team_statements()
+        self.assertEqual(
+            Statement.search(action["domain"] + [("plan_id", "=", plan.id)]),
+            statements.filtered(lambda s: s.user_id == self.rep_1),
+        )
 
     def test_employee_smart_buttons(self):
         """The employee form counts and opens the person's records."""

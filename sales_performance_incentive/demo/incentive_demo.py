@@ -384,7 +384,8 @@ class IncentiveDemo(models.AbstractModel):
     def _demo_approve(self, statements):
         """Each team leader approves the statements of their team."""
         by_approver = defaultdict(lambda: statements.browse())
-        for statement in statements:
+        # Those with nothing earned approved themselves when submitted.
+        for statement in statements.filtered(lambda st: st.state == "to_approve"):
             by_approver[statement._get_responsible_for_approval()] |= statement
         for approver, batch in by_approver.items():
             batch.with_user(approver).action_approve()

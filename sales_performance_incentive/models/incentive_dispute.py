@@ -75,6 +75,27 @@ class IncentiveDispute(models.Model):
                 raise AccessError(
                     _("Only the salesperson of a statement disputes its lines.")
                 )
+            if line.statement_id.state == "draft":
+                raise UserError(
+                    _(
+                        "The statement %(statement)s is a draft: it is still "
+                        "refreshed every day. Its lines can be disputed once it "
+                        "is submitted.",
+                        statement=line.statement_id.display_name,
+                    )
+                )
+        # sudo: a line disputed by its salesperson, whoever may read the dispute.
+        disputed = self.sudo().search(
+            [("line_id", "in", lines.ids), ("state", "=", "open")], limit=1
+        )
+        if disputed:
+            raise UserError(
+                _(
+                    "The line %(line)s is already disputed: wait for the "
+                    "resolution of that dispute.",
+                    line=disputed.rule_id.name or disputed.line_name,
+                )
+            )
         # sudo: the salesperson may open a dispute, not write its other fields.
         line_by_id = {line.id: line for line in lines}
         disputes = super(IncentiveDispute, self.sudo()).create(
@@ -107,6 +128,28 @@ class IncentiveDispute(models.Model):
         if not self.env.su and set(vals) - {"activity_ids", "message_ids"}:
             raise AccessError(_("Disputes are resolved with their buttons."))
         return super().write(vals)
+
+    def action_file(self):
+        """The dispute form's button: the dispute is filed when the form is
+        saved; confirm it to the salesperson and close the form."""
+        self.ensure_one()
+        # sudo: who decides, whatever records of them the salesperson may read.
+        approver = self.sudo()._get_responsible_for_approval()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": _("Dispute filed"),
+                "message": _(
+                    "Your dispute of %(line)s is filed and waits on %(user)s. "
+                    "You will be notified of the resolution.",
+                    line=self.rule_id.name or self.line_name,
+                    user=approver.name or _("the incentive administrators"),
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def action_accept(self, resolution, amount):
         """Accept the dispute: ``amount`` is added to the participant's next

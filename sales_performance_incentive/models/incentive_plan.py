@@ -8,6 +8,7 @@ from odoo.tools import SQL
 # changes them.
 PUBLISHED_WRITABLE = {
     "active",
+    "auto_approve_zero",
     "state",
     "date_end",
     "assignment_ids",
@@ -103,6 +104,15 @@ class IncentivePlan(models.Model):
     cap_amount = fields.Monetary(
         string="Plan Cap per Period",
         help="The rules of the plan pay at most this amount per period; 0 for no cap.",
+    )
+    # Approval
+    auto_approve_zero = fields.Boolean(
+        string="Approve Zero Statements",
+        default=True,
+        tracking=True,
+        help="A statement submitted with nothing earned (no amount, no "
+        "adjustment, no correction) and no open dispute is approved by itself, "
+        "with a note: the team leader's queue holds only real work.",
     )
     rule_ids = fields.One2many("incentive.plan.rule", "plan_id", copy=True)
     assignment_ids = fields.One2many(

@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
@@ -273,13 +275,22 @@ class IncentiveStatement(models.Model):
     # ------------------------------------------------------------
 
     def action_submit(self, note=None):
-        """Send draft statements to their approver, recomputed first; ``note``
-        is posted on each (the HR link: why a departed participant's
+        """Send draft statements to their approver, recomputed first (those
+        with nothing earned approve themselves if their plan says so);
+        ``note`` is posted on each (the HR link: why a departed participant's
         statement was finalised)."""
         self._check_admin_or_leader()
         statements = self._check_state("draft")
         statements.action_compute()
-        statements._move_to("to_approve", note=note)
+        zero = statements._filter_nothing_earned()
+        (statements - zero)._move_to("to_approve", note=note)
+        if zero:
+            zero.sudo().write({"approved_date": fields.Datetime.now()})
+            auto_note = _("Approved automatically: nothing earned.")
+            zero._move_to(
+                "approved",
+                note=Markup("<br/>").join([note, auto_note]) if note else auto_note,
+            )
         return True
 
     def action_approve(self):

@@ -42,6 +42,18 @@ class IncentiveStatementLine(models.Model):
         ondelete="restrict",
     )
     dispute_id = fields.Many2one("incentive.dispute", ondelete="set null")
+    dispute_ids = fields.One2many("incentive.dispute", "line_id", string="Disputes")
+    # sudo: the mark of a line is read with the line.
+    dispute_state = fields.Selection(
+        [
+            ("open", "Disputed"),
+            ("accepted", "Dispute Accepted"),
+            ("rejected", "Dispute Rejected"),
+        ],
+        compute="_compute_dispute_state",
+        compute_sudo=True,
+        help="The line's open dispute, else how its last dispute was resolved.",
+    )
     refund_move_ids = fields.Many2many(
         "account.move",
         string="Credit Notes",
@@ -49,6 +61,16 @@ class IncentiveStatementLine(models.Model):
         help="The credit notes this correction claws back in the period of the "
         "invoices they reverse.",
     )
+
+    @api.depends("dispute_ids.state")
+    def _compute_dispute_state(self):
+        for line in self:
+            disputes = line.dispute_ids.sorted("id")
+            line.dispute_state = (
+                "open"
+                if "open" in disputes.mapped("state")
+                else disputes[-1:].state or False
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

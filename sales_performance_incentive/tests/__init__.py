@@ -14,6 +14,7 @@ from . import test_idempotence
 from . import test_multicompany
 from . import test_security
 from . import test_statement_export
+from . import test_statement_queue
 from . import test_tours
 from . import test_workflow
 from . import test_workflow_queue

@@ -140,6 +140,7 @@ def _approved(t, statement):
 
 
 def _dispute(t):
+    _submitted(t, t.st_1)
     return (
         t.env["incentive.dispute"]
         .with_user(t.rep_1)

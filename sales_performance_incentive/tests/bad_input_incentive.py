@@ -341,6 +341,25 @@ INCENTIVE_ENTRIES = [
         "Only the salesperson of a statement disputes its lines",
     ),
     Entry(
+        "dispute on a draft statement",
+        "rep",
+        lambda t, env, c: env["incentive.dispute"].create(
+            {"line_id": t.st_1.line_ids[0].id, "reason": "Too low"}
+        ),
+        UserError,
+        "Its lines can be disputed once it is submitted",
+    ),
+    Entry(
+        "line disputed while its dispute is open",
+        "rep",
+        lambda t, env, c: env["incentive.dispute"].create(
+            {"line_id": c.line_id.id, "reason": "Again"}
+        ),
+        UserError,
+        "is already disputed",
+        prepare=_dispute,
+    ),
+    Entry(
         "dispute resolved by the salesperson who raised it",
         "rep",
         lambda t, env, c: c.with_env(env).action_reject("No"),

@@ -213,12 +213,12 @@ class TestMultiCompany(IncentiveCommon):
         statements = cls.plan_a.generate_statements(cls.jan)
         statements |= cls.plan_b.generate_statements(cls.jan_b)
         cls.Dispute = cls.env["incentive.dispute"]
+        statements.action_submit()
         for statement in statements:
             cls.Dispute.with_user(statement.user_id).create(
                 {"line_id": statement.line_ids[0].id, "reason": "An invoice is missing"}
             )
         to_pay = statements.filtered(lambda st: st.user_id != cls.ann)
-        to_pay.action_submit()
         to_pay.action_approve()
         to_pay.action_validate()
 

@@ -142,3 +142,11 @@ class TestIncentiveLeaderTour(IncentiveTourCommon):
                 lambda activity: activity.user_id == self.leader
             )
         )
+
+    def test_leader_finds_team_statements(self):
+        """The team leader finds the team's statements, waiting on them first."""
+        self.start_tour(
+            "/odoo/action-sales_performance_incentive.action_incentive_statement",
+            "sales_performance_incentive_leader_team",
+            login="inc_tour_leader",
+        )

@@ -119,6 +119,7 @@ class TestWorkflow(IncentiveCommon):
     def test_dispute_rejected_and_refused_cases(self):
         """Disputes on someone else's statement and self-resolution are
         refused; a rejection records its reason."""
+        (self.st_1 | self.st_3).action_submit()
         with self.assertRaises(AccessError):
             self.env["incentive.dispute"].with_user(self.rep_1).create(
                 {"line_id": self.st_3.line_ids.id, "reason": "Mine too"}
@@ -184,13 +185,15 @@ class TestWorkflow(IncentiveCommon):
             )
 
     def test_dispute_on_draft_survives_refresh(self):
-        """A dispute on a draft statement stays with it when its lines are
-        recomputed, and keeps the line as it was disputed."""
+        """A dispute on a statement sent back to draft stays with it when its
+        lines are recomputed, and keeps the line as it was disputed."""
+        self.st_1.action_submit()
         dispute = (
             self.env["incentive.dispute"]
             .with_user(self.rep_1)
             .create({"line_id": self.st_1.line_ids.id, "reason": "Missing invoice"})
         )
+        self.st_1.with_user(self.leader_a).action_refuse("See the dispute")
         self.st_1.action_compute()
         self.assertTrue(dispute.exists())
         self.assertEqual(dispute.statement_id, self.st_1)

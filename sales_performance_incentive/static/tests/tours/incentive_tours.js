@@ -74,8 +74,15 @@ registry.category("web_tour.tours").add("sales_performance_incentive_rep_phone",
             run: "click",
         },
         {
-            content: "The dialog closes on the statement",
-            trigger: "body:not(:has(.modal)) .o_form_view .o_field_widget[name=line_ids]",
+            content: "The filing is confirmed",
+            trigger: ".o_notification:contains('Dispute filed'):contains('Tour Leader')",
+        },
+        {
+            content: "The dialog closes on the statement, the line marked as disputed",
+            trigger:
+                "body:not(:has(.modal)) .o_form_view .o_field_widget[name=line_ids] " +
+                ".o_kanban_record:contains('Revenue Commission'):contains('Disputed')" +
+                ":not(:has(button[name=action_dispute]))",
         },
         {
             content: "Back to My Performance",
@@ -131,6 +138,38 @@ registry.category("web_tour.tours").add("sales_performance_incentive_leader_appr
             content: "It is approved and frozen",
             trigger:
                 ".o_form_view .o_statusbar_status .o_arrow_button_current:contains('Approved')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("sales_performance_incentive_leader_team", {
+    steps: () => [
+        {
+            content: "Open the Incentives menu",
+            trigger: ".o_main_navbar .dropdown-toggle:contains('Incentives')",
+            run: "click",
+        },
+        {
+            content: "Open the team's statements",
+            trigger: ".dropdown-item:contains(\"My Team's Statements\")",
+            run: "click",
+        },
+        {
+            content: "Those waiting on the leader first",
+            trigger: ".o_searchview_facet:contains('Waiting for Me')",
+        },
+        {
+            content: "By state",
+            trigger: ".o_searchview_facet:contains('Status')",
+        },
+        {
+            content: "Open the To Approve group",
+            trigger: ".o_list_view .o_group_header:contains('To Approve')",
+            run: "click",
+        },
+        {
+            content: "The rep's statement waits on the leader",
+            trigger: ".o_list_view .o_data_row:contains('Tour Rep'):contains('50.00')",
         },
     ],
 });

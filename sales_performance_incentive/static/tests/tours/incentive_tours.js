@@ -125,8 +125,9 @@ function leaderApprovesSteps({ phone }) {
         {
             content: "The statement shows the rep's commission, explained",
             trigger:
-                ".o_form_view .o_field_widget[name=line_ids] " +
-                ":is(.o_data_row, .o_kanban_record):contains('Revenue Commission')" +
+                ".o_field_widget[name=line_ids] .o_data_row:contains('Revenue Commission')" +
+                ":contains('5 % of'), " +
+                ".o_field_widget[name=line_ids] .o_kanban_record:contains('Revenue Commission')" +
                 ":contains('5 % of')",
         },
         {

@@ -82,6 +82,9 @@ class PerformanceScorecard(models.Model):
     calibration_comment = fields.Text(tracking=True)
     approved_rating = fields.Char(readonly=True, copy=False)
     rating = fields.Char(compute="_compute_rating", store=True, index=True)
+    rating_legend = fields.Char(
+        related="template_id.rating_legend", string="Rating Bands"
+    )
     computed_date = fields.Datetime(string="Computed On", readonly=True)
 
     # Review

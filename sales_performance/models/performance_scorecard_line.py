@@ -1,7 +1,19 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import formatLang
 
 from ..tools import pace, scoring
+
+
+def format_number(env, value):
+    """``value`` as the reader's language writes it, with at most two
+    decimals and none when it is whole: 1,250 · 42.5 · 3."""
+    value = round(value, 2)
+    if float(value).is_integer():
+        return formatLang(env, value, digits=0)
+    text = formatLang(env, value, digits=2)
+    decimal_point = env["res.lang"]._get_data(code=env.lang or "en_US").decimal_point
+    return text.rstrip("0").rstrip(decimal_point) if decimal_point in text else text
 
 
 class PerformanceScorecardLine(models.Model):
@@ -35,6 +47,12 @@ class PerformanceScorecardLine(models.Model):
     )
     score = fields.Float(compute="_compute_score", store=True, digits=(16, 2))
     weighted_score = fields.Float(compute="_compute_score", store=True, digits=(16, 2))
+    curve_text = fields.Char(
+        string="Scoring Curve",
+        compute="_compute_curve_text",
+        help="Below the threshold the KPI scores 0; it scores 100 at the target "
+        "point and its highest score at the cap, in percent of the target.",
+    )
 
     @api.depends(
         "target",
@@ -54,6 +72,29 @@ class PerformanceScorecardLine(models.Model):
             )
             line.score = scoring.score(ratio, *line._get_curve())
             line.weighted_score = line.score * line.weight / 100.0
+
+    @api.depends("threshold", "target_point", "cap", "max_score", "higher_is_better")
+    @api.depends_context("lang")
+    def _compute_curve_text(self):
+        for line in self:
+            points = {
+                "threshold": format_number(line.env, line.threshold),
+                "target": format_number(line.env, line.target_point),
+                "cap": format_number(line.env, line.cap),
+                "max_score": format_number(line.env, line.max_score),
+            }
+            if line.higher_is_better:
+                line.curve_text = _(
+                    "Scores from %(threshold)s %% · full at %(target)s %% · "
+                    "capped at %(cap)s %% (score %(max_score)s)",
+                    **points,
+                )
+            else:
+                line.curve_text = _(
+                    "Scores below %(threshold)s %% · full at %(target)s %% · "
+                    "capped at %(cap)s %% (score %(max_score)s)",
+                    **points,
+                )
 
     @api.constrains("threshold", "target_point", "cap", "max_score", "higher_is_better")
     def _check_curve(self):

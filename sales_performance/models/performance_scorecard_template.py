@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
 from ..tools import scoring
+from .performance_scorecard_line import format_number
 
 
 class PerformanceScorecardTemplate(models.Model):
@@ -25,6 +26,10 @@ class PerformanceScorecardTemplate(models.Model):
         "performance.rating.band", "template_id", string="Rating Bands", copy=True
     )
     weight_total = fields.Float(string="Total Weight", compute="_compute_weight_total")
+    rating_legend = fields.Char(
+        compute="_compute_rating_legend",
+        help="Each rating and the lowest total score that earns it.",
+    )
 
     # Who is scored
     user_ids = fields.Many2many(
@@ -46,6 +51,20 @@ class PerformanceScorecardTemplate(models.Model):
     def _compute_weight_total(self):
         for template in self:
             template.weight_total = sum(template.line_ids.mapped("weight"))
+
+    @api.depends("band_ids.name", "band_ids.min_score")
+    @api.depends_context("lang")
+    def _compute_rating_legend(self):
+        for template in self:
+            bands = template.band_ids.sorted(lambda band: -band.min_score)
+            template.rating_legend = " · ".join(
+                _(
+                    "%(rating)s ≥ %(score)s",
+                    rating=band.name,
+                    score=format_number(self.env, band.min_score),
+                )
+                for band in bands
+            )
 
     @api.constrains("line_ids")
     def _check_weights(self):

@@ -16,6 +16,7 @@ from . import test_pace_tools
 from . import test_period
 from . import test_scorecard
 from . import test_scorecard_batch
+from . import test_scorecard_explained
 from . import test_scorecard_export
 from . import test_scoring_tools
 from . import test_security

@@ -178,6 +178,14 @@ class ScorecardTourCommon(HttpCase):
                         }
                     )
                 ],
+                "band_ids": [
+                    Command.create({"name": name, "min_score": low, "max_score": high})
+                    for name, low, high in [
+                        ("A", 120, 150),
+                        ("B", 100, 120),
+                        ("C", 0, 100),
+                    ]
+                ],
             }
         )
         cls.card = template.generate_scorecards(period)

@@ -1,6 +1,7 @@
-from odoo import _, models
+from odoo import models
 from odoo.tools import SQL
 
+from . import incentive_explanation as explanation
 from .incentive_measures import PayoutMeasures
 
 
@@ -40,7 +41,7 @@ class IncentivePlan(models.Model):
                 vals = rule._get_line_payout(user, measures)
                 if below_plan and vals["amount"]:
                     vals["amount"] = 0.0
-                    vals["name"] = below_plan
+                    vals["explanation_data"] = [below_plan]
                 if (user.id, rule.id) in keep:
                     vals["amount"] = keep[user.id, rule.id]
                 vals["amount"] = currency.round(vals["amount"])
@@ -53,23 +54,26 @@ class IncentivePlan(models.Model):
             total = sum(vals["amount"] for vals in lines)
             if self.cap_amount and total > self.cap_amount:
                 lines.append(self._prepare_cap_line_vals(total))
+            for vals in lines:
+                # Stored as computed, read in the reader's language.
+                vals["name"] = explanation.render(self.env, vals["explanation_data"])
             payouts[user.id] = lines
         return payouts
 
     def _get_below_plan_text(self, user, measures):
-        """Why ``user`` earns nothing under this plan, when their attainment of
-        the quota KPI is below the plan threshold; ``None`` otherwise."""
+        """The fact saying why ``user`` earns nothing under this plan, when
+        their attainment of the quota KPI is below the plan threshold; ``None``
+        otherwise."""
         if not self.threshold_pct:
             return None
         attainment = measures.attainment(user.id, self.kpi_id, cumulative=False)
         if attainment >= self.threshold_pct:
             return None
-        return _(
-            "No payout: attainment of %(kpi)s is %(attainment)s %%, "
-            "below the plan threshold of %(threshold)s %%.",
-            kpi=self.kpi_id.name,
-            attainment=round(attainment, 2),
-            threshold=self.threshold_pct,
+        return explanation.fact(
+            "below_plan",
+            kpi=explanation.names(self.kpi_id),
+            attainment=explanation.number(attainment),
+            threshold=explanation.number(self.threshold_pct),
         )
 
     def _prepare_cap_line_vals(self, total):
@@ -81,12 +85,13 @@ class IncentivePlan(models.Model):
             "base": total,
             "rate": 0.0,
             "amount": self.currency_id.round(self.cap_amount - total),
-            "name": _(
-                "Plan cap: the rules earned %(total)s, the plan pays at "
-                "most %(cap)s per period.",
-                total=self._money(total),
-                cap=self._money(self.cap_amount),
-            ),
+            "explanation_data": [
+                explanation.fact(
+                    "plan_cap",
+                    total=explanation.money(total, self.currency_id),
+                    cap=explanation.money(self.cap_amount, self.currency_id),
+                )
+            ],
         }
 
     def _get_credit_date_sql(self):

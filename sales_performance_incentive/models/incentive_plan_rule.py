@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import brackets
+from . import incentive_explanation as explanation
 
 RULE_KINDS = [
     ("percentage", "Percentage"),
@@ -202,12 +203,23 @@ class IncentivePlanRule(models.Model):
 
     def write(self, vals):
         self.check_access("write")
-        self.plan_id._check_draft()
+        if not self._translates_name(vals):
+            self.plan_id._check_draft()
         return super().write(vals)
 
     def unlink(self):
         self.plan_id._check_draft()
         return super().unlink()
+
+    def _translates_name(self, vals):
+        """Whether ``vals`` only translates the rules' names, which a published
+        plan still allows: its terms stay as they are, its readers get their
+        language. Odoo's translation dialog also writes the name back as it is."""
+        if set(vals) != {"name"}:
+            return False
+        return (self.env.lang or "en_US") != "en_US" or all(
+            rule.name == vals["name"] for rule in self
+        )
 
     # ------------------------------------------------------------
     # Payouts, one method per kind
@@ -259,10 +271,15 @@ class IncentivePlanRule(models.Model):
         vals.update(getattr(self, f"_scale_{self.kind}")(user, subtotal, measures))
         if self.cap_amount and vals["amount"] > self.cap_amount:
             vals["amount"] = self.cap_amount
-            vals["name"] += " " + _(
-                "Capped at %(cap)s.", cap=self.plan_id._money(self.cap_amount)
-            )
+            vals["explanation_data"].append(self._fact_capped())
         return vals
+
+    def _money(self, amount):
+        """An amount in the plan's currency, as an explanation argument."""
+        return explanation.money(amount, self.plan_id.currency_id)
+
+    def _fact_capped(self):
+        return explanation.fact("capped", cap=self._money(self.cap_amount))
 
     def _get_credited_base(self, user, measures):
         """The credited revenue or margin of ``user`` under this rule."""
@@ -271,52 +288,53 @@ class IncentivePlanRule(models.Model):
 
     def _get_rate_payout(self, base, what):
         amount = base * self.rate / 100.0
-        money = self.plan_id._money
         return {
             "base": base,
             "rate": self.rate,
             "amount": amount,
-            "name": _(
-                "%(rate)s %% of %(base)s credited %(what)s: %(amount)s.",
-                rate=self.rate,
-                base=money(base),
-                what=what,
-                amount=money(amount),
-            ),
+            "explanation_data": [
+                explanation.fact(
+                    "rate",
+                    rate=explanation.number(self.rate),
+                    base=self._money(base),
+                    what=what,
+                    amount=self._money(amount),
+                )
+            ],
         }
 
     def _payout_percentage(self, user, measures):
         """The rate on the credited base."""
-        base_label = dict(self._fields["base"]._description_selection(self.env))[
-            self.base
-        ]
         return self._get_rate_payout(
-            self._get_credited_base(user, measures), base_label.lower()
+            self._get_credited_base(user, measures),
+            explanation.nested(explanation.fact(f"credited_{self.base}")),
         )
 
     def _payout_team_override(self, user, measures):
         """The rate on the base credited to the teams the user leads."""
         return self._get_rate_payout(
-            self._get_credited_base(user, measures), _("to the teams led")
+            self._get_credited_base(user, measures),
+            explanation.nested(explanation.fact("teams_led")),
         )
 
     def _payout_spiff(self, user, measures):
         """The amount per unit of the spiff's products sold in its dates."""
         quantity = measures.credited(user.id, self)["quantity"]
         amount = quantity * self.amount
-        money = self.plan_id._money
         return {
             "quantity": quantity,
             "base": quantity,
             "rate": self.amount,
             "amount": amount,
-            "name": _(
-                "%(quantity)s units of %(products)s at %(unit)s each: %(amount)s.",
-                quantity=round(quantity, 2),
-                products=", ".join(self.product_ids.mapped("display_name")),
-                unit=money(self.amount),
-                amount=money(amount),
-            ),
+            "explanation_data": [
+                explanation.fact(
+                    "spiff",
+                    quantity=explanation.number(quantity),
+                    products=explanation.names(self.product_ids),
+                    unit=self._money(self.amount),
+                    amount=self._money(amount),
+                )
+            ],
         }
 
     def _payout_tiered(self, user, measures):
@@ -327,45 +345,43 @@ class IncentivePlanRule(models.Model):
 
     def _payout_bonus(self, user, measures):
         """A fixed amount when the condition holds."""
-        holds, measure_text = self._evaluate_condition(user, measures)
+        holds, condition = self._evaluate_condition(user, measures)
         amount = self.amount if holds else 0.0
+        sentence = (
+            explanation.fact("bonus", amount=self._money(amount), condition=condition)
+            if holds
+            else explanation.fact("no_bonus", condition=condition)
+        )
         return {
             "base": 0.0,
             "rate": 0.0,
             "amount": amount,
-            "name": _(
-                "Bonus of %(amount)s: %(condition)s.",
-                amount=self.plan_id._money(amount),
-                condition=measure_text,
-            )
-            if holds
-            else _("No bonus: %(condition)s.", condition=measure_text),
+            "explanation_data": [sentence],
         }
 
     def _scale_multiplier(self, user, subtotal, measures):
         """A share of what the other rules pay when the condition holds."""
-        holds, measure_text = self._evaluate_condition(user, measures)
+        holds, condition = self._evaluate_condition(user, measures)
         rate = self.multiplier_pct if holds else 0.0
         amount = subtotal * rate / 100.0
-        money = self.plan_id._money
-        return {
-            "rate": rate,
-            "amount": amount,
-            "name": _(
-                "%(rate)s %% of the other rules' %(subtotal)s: %(amount)s "
-                "(%(condition)s).",
-                rate=rate,
-                subtotal=money(subtotal),
-                amount=money(amount),
-                condition=measure_text,
+        sentence = (
+            explanation.fact(
+                "multiplier",
+                rate=explanation.number(rate),
+                subtotal=self._money(subtotal),
+                amount=self._money(amount),
+                condition=condition,
             )
             if holds
-            else _("No multiplier: %(condition)s.", condition=measure_text),
-        }
+            else explanation.fact("no_multiplier", condition=condition)
+        )
+        return {"rate": rate, "amount": amount, "explanation_data": [sentence]}
 
     def _get_tier_payout(self, user, base, measures):
-        """Base, rate, amount and sentence of a tiered rule on ``base``."""
+        """Base, rate, amount and explanation of a tiered rule on ``base``:
+        the tier that applies, and what reaches the next one."""
         tiers = self._get_brackets()
+        factor = None
         if self.tier_basis == "attainment":
             target = measures.target(user.id, self.kpi_id, self.cumulative)
             if target <= 0:
@@ -373,14 +389,17 @@ class IncentivePlanRule(models.Model):
                     "base": base,
                     "rate": 0.0,
                     "amount": 0.0,
-                    "name": _(
-                        "No payout: no target of %(kpi)s to measure attainment "
-                        "against.",
-                        kpi=self.kpi_id.name,
-                    ),
+                    "explanation_data": [
+                        explanation.fact(
+                            "no_target", kpi=explanation.names(self.kpi_id)
+                        )
+                    ],
                 }
         measured = base
-        if self.tier_basis == "attainment" and self.kpi_id.direction == "lower":
+        on_attainment = (
+            self.tier_basis == "attainment" and self.kpi_id.direction == "lower"
+        )
+        if on_attainment:
             # The credited base cannot be measured against a ceiling: the
             # KPI's own attainment places the base in the tiers.
             measured = measures.attainment(user.id, self.kpi_id, self.cumulative)
@@ -389,53 +408,100 @@ class IncentivePlanRule(models.Model):
             )
         else:
             if self.tier_basis == "attainment":
-                tiers = brackets.scale(tiers, target / 100.0)
+                factor = target / 100.0
+                tiers = brackets.scale(tiers, factor)
             payout = brackets.payout(base, tiers, self.tier_mode)
         payout = brackets.apply_cap(payout, self.cap_amount or None)
-        money = self.plan_id._money
-        reached = [tier for tier in tiers if measured >= tier[0]]
-        rate = reached[-1][2] if reached else 0.0
-        mode = dict(self._fields["tier_mode"]._description_selection(self.env))[
-            self.tier_mode
-        ]
-        name = _(
-            "%(mode)s tiers on %(base)s credited, top tier reached at %(rate)s %%: "
-            "%(payout)s.",
-            mode=mode,
-            base=money(base),
-            rate=rate,
-            payout=money(payout),
-        )
+        index, following = brackets.position(measured, tiers)
+        rate = tiers[index][2] if index is not None else 0.0
+        mode = explanation.label(self, "tier_mode")
         amount = payout
         if self.cumulative:
             already = measures.booked(user.id, self)
             amount = payout - already
-            name = _(
-                "%(mode)s tiers on %(base)s credited since %(start)s: %(payout)s to "
-                "date, less %(already)s already earned.",
-                mode=mode,
-                base=money(base),
-                start=self.plan_id.date_start,
-                payout=money(payout),
-                already=money(already),
+            facts = [
+                explanation.fact(
+                    "tier_cumulative",
+                    mode=mode,
+                    base=self._money(base),
+                    start=explanation.date(self.plan_id.date_start),
+                    payout=self._money(payout),
+                    already=self._money(already),
+                )
+            ]
+        elif index is None or not (rate or payout):
+            # A first tier paying nothing is no tier reached for the reader.
+            facts = [
+                explanation.fact(
+                    "tier_none",
+                    mode=mode,
+                    base=self._money(base),
+                    payout=self._money(payout),
+                )
+            ]
+        else:
+            facts = [
+                explanation.fact(
+                    "tier_applies",
+                    mode=mode,
+                    base=self._money(base),
+                    lower=self._tier_point(tiers[index][0], factor, on_attainment),
+                    rate=explanation.number(rate),
+                    payout=self._money(payout),
+                )
+            ]
+        if following is None:
+            facts.append(explanation.fact("tier_top"))
+        elif on_attainment:
+            facts.append(
+                explanation.fact(
+                    "tier_next_attainment",
+                    attainment=explanation.number(following[0]),
+                    rate=explanation.number(following[2]),
+                )
             )
-        return {"base": base, "rate": rate, "amount": amount, "name": name}
+        else:
+            facts.append(
+                explanation.fact(
+                    "tier_next",
+                    gap=self._money(following[0] - measured),
+                    rate=explanation.number(following[2]),
+                )
+            )
+        return {"base": base, "rate": rate, "amount": amount, "explanation_data": facts}
+
+    def _tier_point(self, lower, factor, on_attainment):
+        """A tier's lower bound as the reader knows it: an amount, a share of
+        the target with its amount, or an attainment."""
+        if on_attainment:
+            return explanation.nested(
+                explanation.fact("attainment_pct", pct=explanation.number(lower))
+            )
+        if factor:
+            return explanation.nested(
+                explanation.fact(
+                    "of_target",
+                    pct=explanation.number(lower / factor),
+                    amount=self._money(lower),
+                )
+            )
+        return self._money(lower)
 
     def _apply_limits(self, user, vals, measures):
         """The rule threshold and, except for cumulative tiers (capped on the
         plan to date), the rule cap."""
-        money = self.plan_id._money
         if self.threshold_pct:
             attainment = measures.attainment(user.id, self.kpi_id, self.cumulative)
             if attainment < self.threshold_pct and vals["amount"]:
                 vals["amount"] = 0.0
-                vals["name"] = _(
-                    "No payout: attainment of %(kpi)s is %(attainment)s %%, below "
-                    "the threshold of %(threshold)s %%.",
-                    kpi=self.kpi_id.name,
-                    attainment=round(attainment, 2),
-                    threshold=self.threshold_pct,
-                )
+                vals["explanation_data"] = [
+                    explanation.fact(
+                        "below_threshold",
+                        kpi=explanation.names(self.kpi_id),
+                        attainment=explanation.number(attainment),
+                        threshold=explanation.number(self.threshold_pct),
+                    )
+                ]
         # A tiered rule caps its payout inside its tiers, on the plan to date
         # when it is cumulative.
         if (
@@ -443,35 +509,36 @@ class IncentivePlanRule(models.Model):
             and self.kind != "tiered"
             and vals["amount"] > self.cap_amount
         ):
-            vals["name"] += " " + _("Capped at %(cap)s.", cap=money(self.cap_amount))
+            vals["explanation_data"].append(self._fact_capped())
             vals["amount"] = self.cap_amount
         return vals
 
     def _evaluate_condition(self, user, measures):
         """Whether the condition of a bonus or multiplier holds for ``user``,
-        and a sentence saying what was measured."""
+        and the fact saying what was measured."""
         self.ensure_one()
-        operator = dict(
-            self._fields["condition_operator"]._description_selection(self.env)
-        )[self.condition_operator]
         if self.condition_measure == "score":
             value = measures.score(user.id)
             if value is None:
-                return False, _("no scorecard for the period")
-            label = _("scorecard score")
+                return False, explanation.nested(explanation.fact("no_scorecard"))
+            label = explanation.nested(explanation.fact("scorecard_score"))
         elif self.condition_measure == "value":
             value = measures.value(user.id, self.kpi_id)
-            label = self.kpi_id.name
+            label = explanation.names(self.kpi_id)
         else:
             value = measures.attainment(user.id, self.kpi_id)
-            label = _("attainment of %(kpi)s (%%)", kpi=self.kpi_id.name)
+            label = explanation.nested(
+                explanation.fact("attainment_of", kpi=explanation.names(self.kpi_id))
+            )
         holds = OPERATORS[self.condition_operator](value, self.condition_value)
-        return holds, _(
-            "%(label)s is %(value)s, condition %(operator)s %(limit)s",
-            label=label,
-            value=round(value, 2),
-            operator=operator,
-            limit=self.condition_value,
+        return holds, explanation.nested(
+            explanation.fact(
+                "condition",
+                label=label,
+                value=explanation.number(value),
+                operator=explanation.label(self, "condition_operator"),
+                limit=explanation.number(self.condition_value),
+            )
         )
 
     # ------------------------------------------------------------

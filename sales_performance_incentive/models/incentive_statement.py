@@ -376,6 +376,11 @@ class IncentiveStatement(models.Model):
         action["domain"] = [("statement_id", "=", self.id)]
         return action
 
+    def action_open_estimator(self):
+        """The estimator, for what one more deal adds to this statement."""
+        self.ensure_one()
+        return self.env["res.users"].action_open_estimator()
+
     def _get_expected_payout(self):
         """What this statement pays at the end of its period if credits keep
         coming at the pace so far: the same engine, with the rest of the period

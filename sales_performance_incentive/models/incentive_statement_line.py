@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from . import incentive_explanation as explanation
+
 
 class IncentiveStatementLine(models.Model):
     _name = "incentive.statement.line"
@@ -29,6 +31,10 @@ class IncentiveStatementLine(models.Model):
     )
     rule_id = fields.Many2one("incentive.plan.rule", ondelete="restrict", index=True)
     name = fields.Char(string="Explanation", required=True)
+    # What the engine computed, written out in the reader's language by
+    # ``explanation`` (see ``incentive_explanation``).
+    explanation_data = fields.Json(readonly=True, copy=False)
+    explanation = fields.Char(compute="_compute_explanation")
     base = fields.Monetary()
     rate = fields.Float(digits=(16, 4))
     quantity = fields.Float()
@@ -71,6 +77,20 @@ class IncentiveStatementLine(models.Model):
                 if "open" in disputes.mapped("state")
                 else disputes[-1:].state or False
             )
+
+    @api.depends("name", "explanation_data")
+    @api.depends_context("lang")
+    def _compute_explanation(self):
+        for line in self:
+            line.explanation = (
+                explanation.render(line.env, line.explanation_data) or line.name
+            )
+
+    @api.depends("explanation")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = line.explanation
 
     @api.model_create_multi
     def create(self, vals_list):

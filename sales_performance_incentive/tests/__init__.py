@@ -8,6 +8,7 @@ from . import test_concurrency
 from . import test_cost_report
 from . import test_concurrency_refresh
 from . import test_engine
+from . import test_explanation
 from . import test_home_earnings
 from . import test_i18n
 from . import test_idempotence

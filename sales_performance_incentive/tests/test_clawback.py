@@ -140,7 +140,7 @@ class TestClawback(IncentiveCommon):
         self.assertIn("No bonus", correction.name)
         self.assertIn("90", correction.name)
         # February's attainment does not carry January's credit note.
-        self.assertIn("is 0.0", feb.line_ids.filtered("rule_id")[1].name)
+        self.assertIn("is 0,", feb.line_ids.filtered("rule_id")[1].name)
 
     def test_payment_undone_after_approval(self):
         """On payment: a payment unreconciled after its statement was approved

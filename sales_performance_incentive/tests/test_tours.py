@@ -150,3 +150,20 @@ class TestIncentiveLeaderTour(IncentiveTourCommon):
             "sales_performance_incentive_leader_team",
             login="inc_tour_leader",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestIncentiveLeaderTourPhone(IncentiveTourCommon):
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_leader_approves_from_activity_on_phone(self):
+        """On a phone, the leader approves with the button in the sheet, not
+        from the cog menu."""
+        self.start_tour(
+            "/odoo",
+            "sales_performance_incentive_leader_approves_phone",
+            login="inc_tour_leader",
+        )
+        self.assertEqual(self.statement.state, "approved")
+        self.assertEqual(self.statement.approved_by_id, self.leader)

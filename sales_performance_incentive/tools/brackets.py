@@ -133,6 +133,18 @@ def payout_on_attainment(base, attainment, brackets, mode):
     return payout(attainment, brackets, mode) * base / attainment
 
 
+def position(value, brackets):
+    """Where ``value`` stands in the brackets: ``(index, next)``, the index of
+    the bracket holding it (``None`` below the first) and the next bracket
+    ``(lower, upper, rate)`` it would reach (``None`` in the last one)."""
+    index = None
+    for number, (lower, _upper, _rate) in enumerate(brackets):
+        if value >= lower:
+            index = number
+    following = 0 if index is None else index + 1
+    return index, brackets[following] if following < len(brackets) else None
+
+
 def apply_cap(amount, cap):
     """``amount``, at most ``cap``; ``None`` means no cap, 0 a cap of zero."""
     return amount if cap is None else min(amount, cap)

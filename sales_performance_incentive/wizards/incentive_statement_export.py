@@ -22,7 +22,7 @@ STATEMENT_FIELDS = [
 LINE_COLUMNS = [
     ("kind", "text"),
     ("rule_id", "text"),
-    ("name", "text"),
+    ("explanation", "text"),
     ("base", "money"),
     ("rate", "rate"),
     ("quantity", "number"),

@@ -57,17 +57,12 @@ registry.category("web_tour.tours").add("sales_performance_leader_targets_phone"
     steps: () => leaderSteps({ phone: true }),
 });
 
-// On a phone the form's header buttons live in the cog menu.
-function cogMenuSteps(phone) {
+// On a phone the form's header buttons fold into the cog menu: the step
+// waiting on the reader is repeated in the sheet, in reach of a thumb.
+function actionButton(phone, name) {
     return phone
-        ? [
-              {
-                  content: "Open the cog menu holding the header buttons",
-                  trigger: ".o_cp_action_menus button:has(.fa-cog)",
-                  run: "click",
-              },
-          ]
-        : [];
+        ? `.o_form_sheet .o_performance_mobile_actions button[name=${name}]:visible`
+        : `.o_statusbar_buttons button[name=${name}]`;
 }
 
 // The statusbar lists every step: only its current one (the checked button,
@@ -95,6 +90,16 @@ function repScorecardSteps({ phone }) {
             run: "click",
         },
         {
+            content: "Each KPI says where its score starts, is full and is capped",
+            trigger:
+                ".o_field_widget[name=line_ids]" +
+                ":contains('Scores from 50 % · full at 100 % · capped at 150 % (score 150)')",
+        },
+        {
+            content: "The rating comes with its bands",
+            trigger: ".o_field_widget[name=rating_legend]:contains('A ≥ 120 · B ≥ 100')",
+        },
+        {
             content: "Open the review tab",
             trigger: ".o_notebook .nav-link:contains('Review')",
             run: "click",
@@ -104,10 +109,9 @@ function repScorecardSteps({ phone }) {
             trigger: ".o_field_widget[name=self_review] textarea",
             run: "edit A strong month: two new key accounts.",
         },
-        ...cogMenuSteps(phone),
         {
             content: "Submit it to the team leader",
-            trigger: "button[name=action_submit]",
+            trigger: actionButton(phone, "action_submit"),
             run: "click",
         },
         {
@@ -154,10 +158,9 @@ function leaderApprovesSteps({ phone }) {
                 ".o_kanban_record:contains('Tour Rep')",
             run: "click",
         },
-        ...cogMenuSteps(phone),
         {
             content: "Approve it",
-            trigger: "button[name=action_approve]",
+            trigger: actionButton(phone, "action_approve"),
             run: "click",
         },
         {

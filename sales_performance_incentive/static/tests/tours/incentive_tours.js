@@ -27,7 +27,7 @@ registry.category("web_tour.tours").add("sales_performance_incentive_rep_phone",
             content: "The statement lists its lines, each explained",
             trigger:
                 ".o_form_view .o_field_widget[name=line_ids] " +
-                ".o_kanban_record:contains('Revenue Commission'):contains('5.0 % of')",
+                ".o_kanban_record:contains('Revenue Commission'):contains('5 % of')",
         },
         {
             content: "Open the credits behind the line",
@@ -105,8 +105,12 @@ registry.category("web_tour.tours").add("sales_performance_incentive_rep_phone",
     ],
 });
 
-registry.category("web_tour.tours").add("sales_performance_incentive_leader_approves", {
-    steps: () => [
+function leaderApprovesSteps({ phone }) {
+    const approve = phone
+        ? ".o_form_sheet .o_incentive_mobile_actions button[name=action_approve]:visible"
+        : ".o_form_view .o_statusbar_buttons button[name=action_approve]";
+    const state = ".o_form_view .o_field_widget[name=state]";
+    return [
         {
             content: "Open the activities",
             trigger: ".o_menu_systray i[aria-label='Activities']",
@@ -126,20 +130,33 @@ registry.category("web_tour.tours").add("sales_performance_incentive_leader_appr
             run: "click",
         },
         {
-            content: "The statement shows the rep's commission",
-            trigger: ".o_form_view .o_field_widget[name=line_ids] .o_data_row:contains('Revenue Commission')",
+            content: "The statement shows the rep's commission, explained",
+            trigger:
+                ".o_field_widget[name=line_ids] .o_data_row:contains('Revenue Commission')" +
+                ":contains('5 % of'), " +
+                ".o_field_widget[name=line_ids] .o_kanban_record:contains('Revenue Commission')" +
+                ":contains('5 % of')",
         },
         {
             content: "Approve it",
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_approve]",
+            trigger: approve,
             run: "click",
         },
         {
             content: "It is approved and frozen",
             trigger:
-                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains('Approved')",
+                `${state} .o_arrow_button_current:contains('Approved'), ` +
+                `${state} .dropdown-toggle:not(.o_arrow_button):contains('Approved')`,
         },
-    ],
+    ];
+}
+
+registry.category("web_tour.tours").add("sales_performance_incentive_leader_approves", {
+    steps: () => leaderApprovesSteps({ phone: false }),
+});
+
+registry.category("web_tour.tours").add("sales_performance_incentive_leader_approves_phone", {
+    steps: () => leaderApprovesSteps({ phone: true }),
 });
 
 registry.category("web_tour.tours").add("sales_performance_incentive_leader_team", {

@@ -30,7 +30,7 @@ class IncentiveStatementLine(models.Model):
         default="rule",
     )
     rule_id = fields.Many2one("incentive.plan.rule", ondelete="restrict", index=True)
-    name = fields.Char(string="Explanation", required=True)
+    name = fields.Char(string="Explanation as Written", required=True)
     # What the engine computed, written out in the reader's language by
     # ``explanation`` (see ``incentive_explanation``).
     explanation_data = fields.Json(readonly=True, copy=False)

@@ -30,16 +30,16 @@ def _open_first_record(page):
 
 
 def _open_activities(page):
+    for header in page.locator(".o_group_header").all():
+        header.click()
+    page.wait_for_timeout(500)
     page.click(".o_menu_systray .fa-clock-o")
     page.wait_for_selector(".o-mail-ActivityGroup")
 
 
-def _pick_department(page):
-    field = page.locator(".o_field_widget[name=department_id] input")
-    if field.count() and not field.input_value():
-        field.fill("Sales")
-        page.locator(".o-autocomplete--dropdown-item").first.click()
-    page.wait_for_timeout(1000)
+def _wait_for_lines(page):
+    # The dialog opens on the period and department waiting on HR.
+    page.wait_for_selector(".modal .o_data_row")
 
 
 # (addon, file name, login, viewport, path, what to do once the page is there)
@@ -65,7 +65,7 @@ SHOTS = [
         "screenshot_leader_activities.png",
         "leader.direct",
         DESKTOP,
-        "/odoo/action-sales_performance_incentive.action_incentive_statement",
+        "/odoo/action-sales_performance_incentive.action_incentive_statement_team",
         _open_activities,
     ),
     (
@@ -74,7 +74,7 @@ SHOTS = [
         "hr.officer",
         DESKTOP,
         "/odoo/action-sales_performance_hr_link.action_performance_calibration",
-        _pick_department,
+        _wait_for_lines,
     ),
 ]
 
@@ -101,11 +101,13 @@ def main():
         for addon, name, login, viewport, path, then in SHOTS:
             context = browser.new_context(viewport=viewport)
             page = context.new_page()
+            # The first visit builds the asset bundles: slow on a busy machine.
+            page.set_default_timeout(120000)
             page.goto(f"{args.url}/web/login?db={args.db}")
             page.fill("input[name=login]", login)
             page.fill("input[name=password]", login)
             page.click("button[type=submit]")
-            page.wait_for_selector(".o_web_client")
+            page.wait_for_selector(".o_web_client .o_main_navbar")
             page.goto(args.url + path)
             page.wait_for_selector(".o_action_manager .o_view_controller, .modal")
             if then:

@@ -127,6 +127,33 @@ class TestCalibration(HrScorecardCommon):
         only = self._wizard(include_sub_departments=False).save()
         self.assertEqual(only.line_ids.employee_id, self.emp_1 | self.emp_2)
 
+    def test_opens_on_what_waits_for_hr(self):
+        """The dialog opens on the period whose scorecards wait on HR
+        calibration and on the smallest department holding them all."""
+        Calibration = self.env["performance.calibration"].with_user(self.hr_officer)
+        # Set the demo data's scorecards aside.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE performance_scorecard SET state = 'manager_review'"
+            " WHERE state = 'hr_calibration'"
+        )
+        self.env.invalidate_all()
+        self.assertFalse(Form(Calibration).period_id)
+        self.cards[self.rep_2].sudo().state = "hr_calibration"
+        self.cards[self.rep_3].sudo().state = "hr_calibration"
+        form = Form(Calibration)
+        self.assertEqual(form.period_id, self.jan)
+        # Field Sales and its sub-department Key Accounts: Field Sales.
+        self.assertEqual(form.department_id, self.field_sales)
+        self.assertEqual(
+            form.save().line_ids.employee_id, self.emp_1 | self.emp_2 | self.emp_3
+        )
+        # Inside Sales is beside Field Sales, under no common department.
+        self.cards[self.rep_4].sudo().state = "hr_calibration"
+        form = Form(Calibration)
+        self.assertEqual(form.period_id, self.jan)
+        self.assertFalse(form.department_id)
+
     def test_scorecards_before_hr_calibration_are_flagged(self):
         """Scorecards still at self or manager review are counted and
         flagged: their score may change before HR calibration."""

@@ -23,8 +23,16 @@ class PerformanceCalibration(models.TransientModel):
     _name = "performance.calibration"
     _description = "Department Rating Calibration"
 
-    period_id = fields.Many2one("performance.period", required=True)
-    department_id = fields.Many2one("hr.department", required=True)
+    period_id = fields.Many2one(
+        "performance.period",
+        required=True,
+        default=lambda self: self._default_waiting()[0],
+    )
+    department_id = fields.Many2one(
+        "hr.department",
+        required=True,
+        default=lambda self: self._default_waiting()[1],
+    )
     include_sub_departments = fields.Boolean(default=True)
     template_id = fields.Many2one(
         "performance.scorecard.template",
@@ -54,6 +62,34 @@ class PerformanceCalibration(models.TransientModel):
         help="Scorecards still at self review or manager review: their score may "
         "change before they reach HR calibration.",
     )
+
+    @api.model
+    def _default_waiting(self):
+        """The latest period with scorecards of the company waiting on HR
+        calibration, and the smallest department holding all of them (with
+        its sub-departments), so that HR opens the dialog on their work."""
+        groups = self.env["performance.scorecard"]._read_group(
+            [
+                ("state", "=", "hr_calibration"),
+                ("company_id", "=", self.env.company.id),
+                ("department_id", "!=", False),
+            ],
+            ["period_id", "department_id"],
+        )
+        if not groups:
+            return False, False
+        period = max((row[0] for row in groups), key=lambda p: p.date_start)
+        paths = [
+            department.parent_path.split("/")[:-1]
+            for row_period, department in groups
+            if row_period == period
+        ]
+        common = []
+        for ids in zip(*paths, strict=False):
+            if len(set(ids)) > 1:
+                break
+            common.append(int(ids[0]))
+        return period.id, common[-1] if common else False
 
     # ------------------------------------------------------------
     # Computes

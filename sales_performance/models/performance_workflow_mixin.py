@@ -41,6 +41,39 @@ class PerformanceWorkflowMixin(models.AbstractModel):
         "waiting, so that it counts in their queue at once.",
     )
 
+    def init(self):
+        """Records that were already waiting when ``waiting_deadline`` came
+        (an update of the suite on a running database) take it from their
+        open activity of the suite, which was then due on the step's
+        deadline. Records that wait on nobody or already have one keep
+        theirs, so a second update changes nothing."""
+        super().init()
+        if self._abstract or not self._auto:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE %(table)s rec
+               SET waiting_deadline = act.deadline
+              FROM (
+                SELECT activity.res_id, MIN(activity.date_deadline) AS deadline
+                  FROM mail_activity activity
+                  JOIN ir_model_data imd
+                    ON imd.model = 'mail.activity.type'
+                   AND imd.res_id = activity.activity_type_id
+                   AND starts_with(imd.module, 'sales_performance')
+                 WHERE activity.res_model = %(model)s
+                   AND activity.active
+                 GROUP BY activity.res_id
+              ) act
+             WHERE act.res_id = rec.id
+               AND rec.waiting_deadline IS NULL
+                """,
+                table=SQL.identifier(self._table),
+                model=self._name,
+            )
+        )
+
     # ------------------------------------------------------------
     # Hooks
     # ------------------------------------------------------------

@@ -60,6 +60,47 @@ class TestScorecardQueue(ScorecardCommon):
         self.assertFalse(card.waiting_deadline, "approved: it waits on nobody")
 
     @freeze_time("2025-02-03")
+    def test_update_gives_waiting_records_their_deadline(self):
+        """A scorecard waiting since before the Due By date existed takes the
+        date of its open activity, as an update of the suite runs init(); one
+        waiting on nobody is left alone, and a second update changes
+        nothing."""
+        cards = self.template.generate_scorecards(self.jan)
+        card = cards.filtered(lambda c: c.user_id == self.rep_1)
+        idle = cards.filtered(lambda c: c.user_id == self.rep_2)
+        card.with_user(self.rep_1).action_submit()
+        self.assertTrue(card.waiting_deadline)
+        self.env.flush_all()
+
+        def activity_due(day):
+            self.env.cr.execute(
+                "UPDATE mail_activity SET date_deadline = %s"
+                " WHERE res_model = 'performance.scorecard' AND res_id = %s",
+                [day, card.id],
+            )
+
+        # Rep 2's scorecard has no open activity: it waits on nobody.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "DELETE FROM mail_activity"
+            " WHERE res_model = 'performance.scorecard' AND res_id = %s",
+            [idle.id],
+        )
+        self.env.cr.execute(
+            "UPDATE performance_scorecard SET waiting_deadline = NULL WHERE id IN %s",
+            [(card | idle)._ids],
+        )
+        activity_due("2025-02-10")
+        self.env.invalidate_all()
+        self.env["performance.scorecard"].init()
+        self.assertEqual(card.waiting_deadline, date(2025, 2, 10))
+        self.assertFalse(idle.waiting_deadline)
+        activity_due("2025-02-20")
+        self.env["performance.scorecard"].init()
+        self.env.invalidate_all()
+        self.assertEqual(card.waiting_deadline, date(2025, 2, 10))
+
+    @freeze_time("2025-02-03")
     def test_mark_done_cannot_lose_a_step(self):
         """While a scorecard waits on a person, "Mark Done" or cancelling
         its activity is refused at every step; the step itself closes it."""

@@ -26,6 +26,20 @@ class ZhCnComplete:
             missing, f"{len(missing)} terms lack a zh_CN translation: {missing[:20]}"
         )
 
+    def test_zh_cn_loads(self):
+        """Every entry names its module, as Odoo's loader requires of each
+        (an entry without one stops the whole file from loading), and none
+        is there twice."""
+        catalog = polib.pofile(str(self.PO_FILE))
+        nameless = [
+            entry.msgid[:60]
+            for entry in catalog
+            if not (entry.comment or "").startswith(("module: ", "modules: "))
+        ]
+        self.assertFalse(nameless, "entries without '#. module:'")
+        keys = [(entry.msgctxt, entry.msgid) for entry in catalog]
+        self.assertEqual(len(keys), len(set(keys)), "entries twice")
+
     def _load_zh_cn(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(

@@ -144,8 +144,9 @@ def _render_value(env, value):
     if kind == "names":
         # The names of the rule's own KPI and products, which the reader of
         # the line may see whatever their access to the records themselves.
-        records = env[value["m"]].sudo().browse(value["ids"])
-        return ", ".join(records.mapped("display_name"))
+        # A KPI or product deleted since the line was written: left out.
+        records = env[value["m"]].sudo().browse(value["ids"]).exists()
+        return ", ".join(records.mapped("display_name")) or "-"
     if kind == "sel":
         field = env[value["m"]]._fields[value["f"]]
         return dict(field._description_selection(env)).get(value["v"], value["v"])

@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from ..models import incentive_explanation as explanation
 from .common import IncentiveCommon
 
 TIERS = [(0, 80, 0), (80, 100, 3), (100, None, 5)]
@@ -125,3 +126,17 @@ class TestExplanation(IncentiveCommon):
         self.assertEqual(rule.with_context(lang="en_US").name, "Accelerator")
         with self.assertRaises(UserError):
             rule.with_context(lang="en_US").name = "Something else"
+
+    def test_deleted_record_leaves_a_readable_line(self):
+        """A KPI deleted since the line was written is left out of the
+        sentence; the line still reads."""
+        kpi = self.env["performance.kpi"].create(
+            {"name": "Gone", "code": "GONE", "kind": "manual", "unit": "number"}
+        )
+        facts = [explanation.fact("no_target", kpi=explanation.names(kpi))]
+        self.assertIn("Gone", explanation.render(self.env, facts))
+        kpi.unlink()
+        self.assertEqual(
+            explanation.render(self.env, facts),
+            "No payout: no target of - to measure attainment against.",
+        )

@@ -21,6 +21,8 @@ class TestHrApproverAccess(HrLinkCommon):
         (neither their team's leader nor their department's manager): the
         approval goes to an incentive administrator, who approves it."""
         plan = self._plan([{"kind": "percentage", "rate": 1}], users=self.rep_3)
+        # A statement of nothing is approved by itself on submission.
+        plan.auto_approve_zero = False
         statement = self._statement(plan, self.rep_3, self.apr)
         self.assertEqual(statement._get_responsible_for_approval(), self.leader_b)
         self.assertFalse(statement.with_user(self.leader_b).has_access("read"))

@@ -54,6 +54,9 @@ class TestStatementQueue(IncentiveCommon):
         ).mapped("body")
 
     def _dispute(self):
+        # Lines are disputed once their statement is submitted.
+        if self.statement.state == "draft":
+            self.statement.action_submit()
         return (
             self.env["incentive.dispute"]
             .with_user(self.rep_1)

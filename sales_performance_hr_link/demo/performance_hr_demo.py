@@ -96,8 +96,14 @@ class PerformanceHrDemo(models.AbstractModel):
 
     @api.model
     def _generate(self):
-        """Create the employees of the demo company and their HR events (once)."""
-        if self.env.ref(MODULE + "demo_employee_ravi", raise_if_not_found=False):
+        """Create the employees of the demo company and their HR events, once:
+        an update leaves them be. Installed again after an uninstall, it finds
+        the employees, jobs, departments and time off Odoo kept (they stand
+        behind posted invoices and validated leaves) and tells the story again
+        on them, without doubles: the suite's own data of it was removed."""
+        ravi = self._demo_ref(DEPARTED_REP)
+        # The hire date is the HR link's own column: gone after an uninstall.
+        if ravi and ravi.performance_hire_date:
             return
         company = self.env.ref("base.main_company")
         if not self.env.ref(DEMO + "demo_user_rep_ravi", raise_if_not_found=False):
@@ -123,12 +129,12 @@ class PerformanceHrDemo(models.AbstractModel):
         calendar = company.resource_calendar_id
         demo._demo_paid_time_off(employees, today)
         xmlids = {}
-        xmlids["demo_leave_mateo_week"] = demo._demo_week_off(
-            company, employees[LEAVE_REP], calendar, today
-        )
-        xmlids["demo_leave_hannah_morning"] = demo._demo_morning_off(
-            employees[HALF_DAY_REP], calendar, today
-        )
+        xmlids["demo_leave_mateo_week"] = demo._demo_ref(
+            "demo_leave_mateo_week"
+        ) or demo._demo_week_off(company, employees[LEAVE_REP], calendar, today)
+        xmlids["demo_leave_hannah_morning"] = demo._demo_ref(
+            "demo_leave_hannah_morning"
+        ) or demo._demo_morning_off(employees[HALF_DAY_REP], calendar, today)
         month = demo._demo_month(company, today)
         demo._demo_hire(employees[NEW_REP["employee"]], company, month, calendar)
         demo._demo_departure(employees[DEPARTED_REP], month, today)
@@ -142,6 +148,10 @@ class PerformanceHrDemo(models.AbstractModel):
         demo._demo_refresh(company, month)
         demo._demo_development(employees)
 
+    def _demo_ref(self, xmlid):
+        """The record of this addon's demo at ``xmlid``, if Odoo has it."""
+        return self.env.ref(MODULE + xmlid, raise_if_not_found=False)
+
     # ------------------------------------------------------------
     # Organisation
     # ------------------------------------------------------------
@@ -149,7 +159,9 @@ class PerformanceHrDemo(models.AbstractModel):
     def _demo_jobs(self, company, xmlids):
         jobs = {}
         for xmlid, name in JOBS:
-            job = self.env["hr.job"].create({"name": name, "company_id": company.id})
+            job = self._demo_ref(xmlid) or self.env["hr.job"].create(
+                {"name": name, "company_id": company.id}
+            )
             jobs[xmlid.removeprefix("demo_job_")] = job
             xmlids[xmlid] = job
         return jobs
@@ -160,12 +172,14 @@ class PerformanceHrDemo(models.AbstractModel):
         Department = self.env["hr.department"]
         sales = self.env.ref("hr.dep_sales", raise_if_not_found=False)
         if not sales or sales.company_id not in (company, Department.company_id):
-            sales = Department.create({"name": "Sales", "company_id": company.id})
+            sales = self._demo_ref("demo_department_sales") or Department.create(
+                {"name": "Sales", "company_id": company.id}
+            )
             xmlids["demo_department_sales"] = sales
         departments = {"sales": sales}
         for xmlid, team_xmlid, _centre in DEPARTMENTS:
             team = self.env.ref(DEMO + team_xmlid)
-            department = Department.create(
+            department = self._demo_ref(xmlid) or Department.create(
                 {"name": team.name, "parent_id": sales.id, "company_id": company.id}
             )
             departments[team_xmlid] = department
@@ -174,6 +188,15 @@ class PerformanceHrDemo(models.AbstractModel):
 
     def _demo_new_user(self, company, xmlids):
         """Noah's user, a member of Direct Sales like the other reps."""
+        user = self._demo_ref(NEW_REP["xmlid"])
+        if user:
+            # Kept by Odoo through an uninstall, without the suite's level.
+            user.groups_id = [
+                Command.link(self.env.ref(DEMO + "group_performance_user").id)
+            ]
+            user.action_id = self.env.ref(DEMO + "action_my_performance")
+            xmlids[NEW_REP["xmlid"]] = user
+            return user
         user = (
             self.env["res.users"]
             .with_context(no_reset_password=True)
@@ -256,7 +279,10 @@ class PerformanceHrDemo(models.AbstractModel):
                 and date(year, int(badge[-2:]) % 12 + 1, 1),
                 "work_email": user.email,
             }
-            employee = user.employee_ids.filtered(lambda e: e.company_id == company)[:1]
+            # Ravi's employee is archived when the story is told again.
+            employee = user.with_context(active_test=False).employee_ids.filtered(
+                lambda e: e.company_id == company
+            )[:1]
             if employee:
                 employee.write(vals)
             else:
@@ -278,6 +304,17 @@ class PerformanceHrDemo(models.AbstractModel):
         leave_type = self.env.ref("hr_holidays.holiday_status_cl")
         start = (today.replace(day=1) - timedelta(days=1)).replace(month=1, day=1)
         end = today.replace(month=12, day=31)
+        given = (
+            self.env["hr.leave.allocation"]
+            .search(
+                [
+                    ("holiday_status_id", "=", leave_type.id),
+                    ("date_from", "=", start),
+                    ("employee_id", "in", [e.id for e in employees.values()]),
+                ]
+            )
+            .employee_id
+        )
         allocations = self.env["hr.leave.allocation"].create(
             [
                 {
@@ -290,7 +327,7 @@ class PerformanceHrDemo(models.AbstractModel):
                     "date_to": end,
                 }
                 for employee in employees.values()
-                if employee.user_id.login != NEW_REP["login"]
+                if employee.user_id.login != NEW_REP["login"] and employee not in given
             ]
         )
         hr = self._demo_hr_officer()
@@ -460,7 +497,7 @@ class PerformanceHrDemo(models.AbstractModel):
     def _demo_departure(self, employee, month, today):
         """Ravi resigned: HR records his last day, a week ago (or today early
         in the month), then registers the departure, which archives him."""
-        if not month:
+        if not month or not employee.active:
             return
         last_day = today - timedelta(days=7)
         if last_day < month.date_start:

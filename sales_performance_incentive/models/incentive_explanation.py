@@ -10,6 +10,7 @@ words and the number format.
 """
 
 from odoo import fields
+from odoo.exceptions import MissingError
 from odoo.tools import format_date
 from odoo.tools.translate import LazyTranslate
 
@@ -144,9 +145,12 @@ def _render_value(env, value):
     if kind == "names":
         # The names of the rule's own KPI and products, which the reader of
         # the line may see whatever their access to the records themselves.
-        # A KPI or product deleted since the line was written: left out.
-        records = env[value["m"]].sudo().browse(value["ids"]).exists()
-        return ", ".join(records.mapped("display_name")) or "-"
+        records = env[value["m"]].sudo().browse(value["ids"])
+        try:
+            return ", ".join(records.mapped("display_name"))
+        except MissingError:
+            # A KPI or product deleted since the line was written: left out.
+            return ", ".join(records.exists().mapped("display_name")) or "-"
     if kind == "sel":
         field = env[value["m"]]._fields[value["f"]]
         return dict(field._description_selection(env)).get(value["v"], value["v"])

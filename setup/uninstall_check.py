@@ -231,6 +231,7 @@ class Check:
             "WHERE module LIKE 'sales_performance%' AND noupdate"
         )
         demo_before = query(self.args.db, count)[0][0]
+        story_before = query(self.args.db, STORY)[0]
         self.uninstall(db, "uninstall (demo)")
         # The demo's customers, users, employees and products stay behind
         # its posted invoices and leaves, as Odoo's own demo records do.
@@ -245,7 +246,27 @@ class Check:
             self.problems.append(
                 f"install again (demo): {demo_after} demo records, {demo_before} before"
             )
+        # The story is told again, not doubled: the HR events, targets,
+        # statements and time off of the demo, as many as before.
+        story_after = query(db, STORY)[0]
+        if story_after != story_before:
+            after, before = (
+                dict(zip(STORY_NAMES, story, strict=True))
+                for story in (story_after, story_before)
+            )
+            self.problems.append(f"install again (demo): {after}, before {before}")
         return db
+
+
+STORY_NAMES = ("hire dates", "targets", "statements", "allocations", "leaves")
+STORY = (
+    "SELECT (SELECT count(*) FROM hr_employee"
+    "        WHERE performance_hire_date IS NOT NULL),"
+    " (SELECT count(*) FROM performance_target),"
+    " (SELECT count(*) FROM incentive_statement),"
+    " (SELECT count(*) FROM hr_leave_allocation),"
+    " (SELECT count(*) FROM hr_leave)"
+)
 
 
 def main():

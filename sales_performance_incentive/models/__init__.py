@@ -9,8 +9,8 @@ from . import incentive_plan_engine
 from . import incentive_plan_rule
 from . import incentive_plan_rule_credit
 from . import incentive_plan_assignment
-from . import incentive_statement
 from . import incentive_statement_queue
+from . import incentive_statement
 from . import incentive_statement_correction
 from . import incentive_statement_line
 from . import incentive_dispute

@@ -23,7 +23,7 @@ COMPUTED_KINDS = ("rule", "cap", "correction")
 
 class IncentiveStatement(models.Model):
     _name = "incentive.statement"
-    _inherit = ["performance.workflow.mixin"]
+    _inherit = ["performance.workflow.mixin", "incentive.statement.queue"]
     _description = "Incentive Statement"
     _check_company_auto = True
     _order = "date_from desc, user_id, plan_id, id"

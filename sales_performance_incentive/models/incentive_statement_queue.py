@@ -2,12 +2,13 @@ from odoo import _, api, fields, models
 from odoo.osv import expression
 
 
-class IncentiveStatement(models.Model):
+class IncentiveStatementQueue(models.AbstractModel):
     """What reaches a team leader: the statements of the teams they lead,
     those waiting on them first, and never a statement with nothing to
-    decide (``_filter_nothing_earned``)."""
+    decide (``_filter_nothing_earned``). Part of ``incentive.statement``."""
 
-    _inherit = "incentive.statement"
+    _name = "incentive.statement.queue"
+    _description = "Statements Waiting on a Leader"
 
     is_waiting_on_me = fields.Boolean(
         string="Waiting on Me",

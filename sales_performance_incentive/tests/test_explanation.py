@@ -10,7 +10,7 @@ from odoo.tests import Form, tagged
 from ..models import incentive_explanation as explanation
 from .common import IncentiveCommon
 
-TIERS = [(0, 80, 0), (80, 100, 3), (100, None, 5)]
+TIERS = ((0, 80, 0), (80, 100, 3), (100, None, 5))
 
 
 @tagged("post_install", "-at_install")

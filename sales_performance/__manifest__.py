@@ -15,11 +15,13 @@
         "security/sales_performance_security.xml",
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
+        "security/performance_target_proposal_rules.xml",
         "data/performance_kpi_data.xml",
         "data/ir_cron_data.xml",
         "data/performance_review_stage_data.xml",
         "data/performance_alert_data.xml",
         "data/performance_anomaly_data.xml",
+        "data/performance_target_proposal_data.xml",
         "report/performance_invoice_report_views.xml",
         "report/performance_calibration_report_views.xml",
         "report/performance_target_analysis_views.xml",
@@ -32,6 +34,7 @@
         "views/performance_anomaly_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_users_views.xml",
+        "views/performance_target_proposal_views.xml",
         "wizards/performance_period_generate_views.xml",
         "wizards/performance_target_allocate_views.xml",
         "wizards/performance_scorecard_reason_views.xml",
@@ -54,5 +57,6 @@
     "uninstall_hook": "_uninstall_hook",
     "demo": [
         "demo/sales_performance_demo.xml",
+        "demo/performance_target_proposal_demo.xml",
     ],
 }

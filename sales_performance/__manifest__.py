@@ -37,6 +37,7 @@
         "views/performance_target_proposal_views.xml",
         "wizards/performance_period_generate_views.xml",
         "wizards/performance_target_allocate_views.xml",
+        "wizards/performance_target_proposal_answer_views.xml",
         "wizards/performance_scorecard_reason_views.xml",
         "wizards/performance_scorecard_export_views.xml",
         "wizards/performance_scorecard_generate_views.xml",

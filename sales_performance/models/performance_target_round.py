@@ -212,7 +212,7 @@ class PerformanceTargetRound(models.Model):
             "type": "ir.actions.act_window",
             "name": self.display_name,
             "res_model": "performance.target.proposal",
-            "view_mode": "list,form",
+            "view_mode": "list,kanban,form",
             "domain": [("round_id", "=", self.id)],
         }
 

@@ -20,3 +20,5 @@ from . import performance_scorecard_review
 from . import performance_scorecard_line
 from . import performance_anomaly_rule
 from . import performance_anomaly
+from . import performance_target_round
+from . import performance_target_proposal

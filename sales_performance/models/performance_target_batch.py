@@ -99,6 +99,18 @@ class PerformanceTarget(models.Model):
         self.search([("period_id.state", "=", "open")]).action_compute()
 
     # ------------------------------------------------------------
+    # Agreement
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        """A target negotiated in a round takes its value from its proposal
+        (``performance.target.proposal``), once agreed."""
+        if "target_value" in vals and not self.env.context.get("performance_agreement"):
+            self.check_access("write")
+            self.env["performance.target.proposal"]._check_not_negotiated(self)
+        return super().write(vals)
+
+    # ------------------------------------------------------------
     # Cascade
     # ------------------------------------------------------------
 

@@ -18,6 +18,11 @@ class ResUsers(models.Model):
         string="Current Targets",
         compute="_compute_performance_home",
     )
+    performance_proposal_ids = fields.Many2many(
+        "performance.target.proposal",
+        string="Targets to Agree",
+        compute="_compute_performance_proposal_ids",
+    )
     performance_scorecard_id = fields.Many2one(
         "performance.scorecard",
         string="Latest Scorecard",
@@ -47,6 +52,18 @@ class ResUsers(models.Model):
             user.performance_scorecard_score = card.total_score
             user.performance_scorecard_rating = card.rating
             user.performance_scorecard_state = card.state
+
+    def _compute_performance_proposal_ids(self):
+        for user in self:
+            user.performance_proposal_ids = self.env[
+                "performance.target.proposal"
+            ].search(
+                [
+                    ("user_id", "=", user.id),
+                    ("round_id.state", "=", "open"),
+                    ("state", "in", ("proposed", "countered")),
+                ]
+            )
 
     @api.model
     def action_open_my_performance(self):

@@ -1,7 +1,7 @@
 from . import test_adoption
 from . import test_alerts
-from . import test_analysis_defaults
 from . import test_allocation_tools
+from . import test_analysis_defaults
 from . import test_anomaly
 from . import test_batch
 from . import test_close
@@ -21,5 +21,7 @@ from . import test_scorecard_export
 from . import test_scoring_tools
 from . import test_security
 from . import test_target
+from . import test_target_proposal
+from . import test_target_proposal_tours
 from . import test_tours
 from . import test_workflow_queue

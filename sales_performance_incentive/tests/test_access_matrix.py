@@ -56,6 +56,18 @@ MATRIX = {
     "performance.target": ("r", "rwcu", "rwcu", "rwcu", "r", "", ""),
     "performance.target.allocate": ("", "rwcu", "rwcu", "rwcu", "", "", ""),
     "performance.target.analysis": ("r", "r", "r", "r", "r", "", ""),
+    # Proposals change only through their buttons (write refused otherwise).
+    "performance.target.proposal": ("rw", "rw", "rw", "rw", "rw", "", ""),
+    "performance.target.proposal.answer": (
+        "rwcu",
+        "rwcu",
+        "rwcu",
+        "rwcu",
+        "rwcu",
+        "",
+        "",
+    ),
+    "performance.target.round": ("r", "rwcu", "rwcu", "rwcu", "r", "", ""),
 }
 
 

@@ -6,7 +6,7 @@ import openpyxl
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 
 from odoo.addons.sales_performance.tests.common import LEADER_GROUPS, REP_GROUPS
 
@@ -40,6 +40,8 @@ COMPANY_PATHS = {
     "performance.scorecard.template": "company_id",
     "performance.target": "company_id",
     "performance.target.analysis": "company_id",
+    "performance.target.proposal": "company_id",
+    "performance.target.round": "company_id",
 }
 # Own-records rules: an incentive administrator is only a User: Own Records of
 # the performance addon and owns none of these records.
@@ -48,6 +50,11 @@ NOTHING_OWNED = {
     ("incentive_admin", "performance.scorecard"),
     ("incentive_admin", "performance.scorecard.line"),
     ("incentive_admin", "performance.invoice.report"),
+    # Ann is in no team: no round of targets is hers.
+    ("rep", "performance.target.proposal"),
+    ("rep", "performance.target.round"),
+    ("incentive_admin", "performance.target.proposal"),
+    ("incentive_admin", "performance.target.round"),
     ("incentive_admin", "performance.target.analysis"),
 }
 
@@ -234,6 +241,7 @@ class TestMultiCompany(IncentiveCommon):
         )
         everyone = cls.users_a | cls.users_b
         plans = cls.plan_a | cls.plan_b
+        rounds = cls._target_rounds()
         scopes = {
             "incentive.cost.report": [("plan_id", "in", plans.ids)],
             "incentive.credit": [("user_id", "in", everyone.ids)],
@@ -261,11 +269,33 @@ class TestMultiCompany(IncentiveCommon):
             "performance.scorecard.template": [("id", "in", cls.templates.ids)],
             "performance.target": [("user_id", "in", everyone.ids)],
             "performance.target.analysis": [("user_id", "in", everyone.ids)],
+            "performance.target.proposal": [("round_id", "in", rounds.ids)],
+            "performance.target.round": [("id", "in", rounds.ids)],
         }
         # The records of this test, found as the superuser.
         cls.fixtures = {
             model: cls.env[model].search(domain) for model, domain in scopes.items()
         }
+
+    @classmethod
+    def _target_rounds(cls):
+        """February's targets of team A (company A) and of team B1 (company
+        B), both led by leader_a, negotiated in January."""
+        rounds = cls.env["performance.target.round"]
+        with freeze_time("2025-01-20"):
+            for team, period in ((cls.team_a, cls.feb), (cls.team_b1, cls.feb_b)):
+                company = period.company_id
+                cls._target(1000.0, owner=team, period=period, company_id=company.id)
+                rounds |= rounds.create(
+                    {
+                        "period_id": period.id,
+                        "team_id": team.id,
+                        "company_id": company.id,
+                        "deadline": "2025-01-25",
+                    }
+                )
+            rounds.action_propose()
+        return rounds
 
     @classmethod
     def _post_invoices(cls, company, specs, currency=None):

@@ -7,6 +7,7 @@ from . import crm_team
 from . import account_move
 from . import sale_order
 from . import performance_period
+from . import performance_period_week
 from . import performance_kpi
 from . import performance_kpi_read
 from . import performance_target
@@ -20,3 +21,5 @@ from . import performance_scorecard_review
 from . import performance_scorecard_line
 from . import performance_anomaly_rule
 from . import performance_anomaly
+from . import performance_week_plan
+from . import performance_week_report

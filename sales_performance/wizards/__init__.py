@@ -6,3 +6,4 @@ from . import performance_scorecard_export
 from . import performance_scorecard_generate
 from . import performance_anomaly_close
 from . import performance_period_close
+from . import performance_week_plan_send_back

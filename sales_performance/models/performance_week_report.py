@@ -80,6 +80,7 @@ class PerformanceWeekPlan(models.Model):
         for plan in self:
             plan.with_context(lang=plan.user_id.lang).message_post_with_source(
                 template,
+                message_type="comment",
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=plan.user_id.partner_id.ids,
             )
@@ -104,7 +105,7 @@ class PerformanceWeekPlan(models.Model):
         groups = defaultdict(lambda: self.browse())
         for plan in self:
             groups[plan.team_id, plan.period_id] |= plan
-        base_url = self.get_base_url()
+        base_url = self[:1].get_base_url()
         for (team, week), plans in groups.items():
             rows = []
             for plan in plans.sorted(lambda p: p.user_id.name or ""):

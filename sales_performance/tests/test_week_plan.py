@@ -85,7 +85,9 @@ class TestWeekPlan(WeekCommon):
         self.assertEqual(plans[0].line_ids.kpi_id, self.kpi_revenue | self.kpi_total)
         self.assertEqual(self._line(plans[0], self.kpi_revenue).previous_actual, 400.0)
         self.assertFalse(plans.activity_ids, "no reminder before the deadline")
-        self.assertFalse(self.Plan.search([("user_id", "in", self.team_b.member_ids.ids)]))
+        self.assertFalse(
+            self.Plan.search([("user_id", "in", self.team_b.member_ids.ids)])
+        )
 
     def test_late_reps_get_one_reminder(self):
         """After the deadline those who have not submitted get one reminder
@@ -166,7 +168,9 @@ class TestWeekPlan(WeekCommon):
         as_leader = self.Plan.with_user(self.leader_a)
         self.assertEqual(as_leader.search([]), plan_1 | plan_2)
         with self.assertRaises(AccessError):
-            self._line(plan_1.with_user(self.leader_a), self.kpi_revenue).planned_value = 1
+            self._line(
+                plan_1.with_user(self.leader_a), self.kpi_revenue
+            ).planned_value = 1
         self.assertFalse(self.Plan.with_user(self.leader_b).search([]))
         self._submit(plan_1, 10.0, 10.0)
         with self.assertRaises(AccessError):

@@ -33,18 +33,21 @@ class WeekCommon(PerformanceCommon):
         )
         (cls.rep_1 | cls.rep_2 | cls.leader_a).write({"tz": "UTC"})
 
-    def _plans(self, week_start=MONDAY):
-        return self.Plan.search(
+    @classmethod
+    def _plans(cls, week_start=MONDAY):
+        return cls.Plan.search(
             [("date_start", "=", week_start)], order="user_id"
         ).sorted(lambda plan: plan.user_id.login)
 
-    def _submit(self, plan, revenue, total):
+    @classmethod
+    def _submit(cls, plan, revenue, total):
         """``plan``'s salesperson plans their revenue and invoiced total and
         submits, as themselves."""
         own = plan.with_user(plan.user_id)
-        self._line(own, self.kpi_revenue).planned_value = revenue
-        self._line(own, self.kpi_total).planned_value = total
+        cls._line(own, cls.kpi_revenue).planned_value = revenue
+        cls._line(own, cls.kpi_total).planned_value = total
         own.action_submit()
 
-    def _line(self, plan, kpi):
+    @staticmethod
+    def _line(plan, kpi):
         return plan.line_ids.filtered(lambda line: line.kpi_id == kpi)

@@ -330,10 +330,14 @@ class PerformanceWeekPlanLine(models.Model):
     state = fields.Selection(related="plan_id.state", string="Plan State")
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
+    # Values of different KPIs: never added up in a group.
     previous_actual = fields.Float(
-        string="Last Week", readonly=True, help="The actual of the week before."
+        string="Last Week",
+        readonly=True,
+        aggregator=False,
+        help="The actual of the week before.",
     )
-    planned_value = fields.Float(string="Plan")
+    planned_value = fields.Float(string="Plan", aggregator=False)
     target_id = fields.Many2one("performance.target", readonly=True, index=True)
 
     _sql_constraints = [

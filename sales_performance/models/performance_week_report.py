@@ -217,7 +217,8 @@ class PerformanceWeekPlan(models.Model):
 class PerformanceWeekPlanLine(models.Model):
     _inherit = "performance.week.plan.line"
 
-    actual = fields.Float(readonly=True, copy=False)
+    actual = fields.Float(readonly=True, copy=False, aggregator=False)
+    report_date = fields.Datetime(related="plan_id.report_date")
     met = fields.Boolean(
         compute="_compute_met",
         store=True,

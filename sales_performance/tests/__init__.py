@@ -25,3 +25,4 @@ from . import test_tours
 from . import test_workflow_queue
 from . import test_week_plan
 from . import test_week_report
+from . import test_week_tour

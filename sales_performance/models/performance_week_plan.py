@@ -230,9 +230,11 @@ class PerformanceWeekPlan(models.Model):
         with week plan KPIs, and remind those whose deadline has passed."""
         today = fields.Date.context_today(self)
         teams = self.env["crm.team"].search([("performance_plan_kpi_ids", "!=", False)])
-        for company in teams.company_id | self.env.company:
+        default = self.env.company
+        for company in teams.company_id | default:
+            # A team without a company plans in the default one.
             company_teams = teams.filtered(
-                lambda team, c=company: team.company_id in (c, c.browse())
+                lambda team, c=company: (team.company_id or default) == c
             )
             if company_teams:
                 week = self.env["performance.period"]._get_week(today, company)

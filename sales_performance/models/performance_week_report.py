@@ -114,8 +114,8 @@ class PerformanceWeekPlan(models.Model):
                         {
                             "user": plan.user_id.name,
                             "kpi": line.kpi_id.name,
-                            "plan": line._format(line.planned_value),
-                            "actual": line._format(line.actual),
+                            "plan": line.target_id._format_value(line.planned_value),
+                            "actual": line.target_id._format_value(line.actual),
                             "met": line.met,
                             "verdict": _("Met") if line.met else _("Not met"),
                             "url": f"{base_url}/odoo/performance.week.plan/{plan.id}",
@@ -246,11 +246,3 @@ class PerformanceWeekPlanLine(models.Model):
     def action_view_documents(self):
         self.ensure_one()
         return self.target_id.action_view_documents()
-
-    def _format(self, value):
-        self.ensure_one()
-        if self.kpi_id.unit == "amount":
-            return self.currency_id.format(value)
-        if self.kpi_id.unit == "percent":
-            return f"{value:.1f} %"
-        return f"{value:g}"

@@ -1,26 +1,28 @@
 import { registry } from "@web/core/registry";
 
-// A rep plans their week on a phone: one KPI at a time, then Submit.
+// A rep plans their week on a phone: one KPI card at a time, then Submit.
+const LINES = ".o_field_widget[name=line_ids]";
+
 function planLine(kpi, value) {
     return [
         {
-            content: `Open the line of ${kpi}`,
-            trigger: `.o_field_widget[name=line_ids] .o_data_row:contains('${kpi}') .o_data_cell:first`,
+            content: `Open the card of ${kpi}`,
+            trigger: `${LINES} .o_kanban_record:contains('${kpi}')`,
             run: "click",
         },
         {
             content: `Plan ${value} for ${kpi}`,
-            trigger: ".o_field_widget[name=planned_value] input",
+            trigger: ".modal .o_field_widget[name=planned_value] input",
             run: `edit ${value}`,
         },
         {
-            content: "Leave the line (edited in place, saved with the plan)",
-            trigger: ".o_form_view .oe_title",
+            content: "Keep the line (saved with the plan)",
+            trigger: ".modal-footer .btn-primary",
             run: "click",
         },
         {
-            content: "The line shows the plan",
-            trigger: `.o_field_widget[name=line_ids] .o_data_row:contains('${kpi}'):contains('${value}')`,
+            content: "The card shows the plan",
+            trigger: `${LINES} .o_kanban_record:contains('${kpi}'):contains('${value}')`,
         },
     ];
 }
@@ -34,7 +36,7 @@ registry.category("web_tour.tours").add("sales_performance_week_plan_phone", {
         },
         {
             content: "Last week's actual is beside each KPI",
-            trigger: ".o_field_widget[name=line_ids] .o_data_row:contains('Invoiced Revenue')",
+            trigger: `${LINES} .o_kanban_record:contains('Invoiced Revenue'):contains('Last week')`,
         },
         ...planLine("Won Opportunities", "7"),
         {

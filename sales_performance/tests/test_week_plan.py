@@ -192,3 +192,18 @@ class TestWeekPlan(WeekCommon):
             plan.env.flush_all()
         plan.invalidate_recordset()
         self.assertEqual(self._line(plan, self.kpi_revenue).planned_value, 0.0)
+
+    @freeze_time("2025-03-05 08:00:00")
+    def test_week_targets_feed_pace_and_digest(self):
+        """The week's targets are current targets: the pace alert and the
+        weekly digest read them with no new machinery."""
+        with freeze_time("2025-03-03 08:00:00"):
+            self.Plan._cron_week_plans()
+        plan = self._plans()[0]
+        self._submit(plan, 1000.0, 1200.0)
+        current = self.Target.search(self.Target._get_current_domain())
+        self.assertEqual(current & plan.line_ids.target_id, plan.line_ids.target_id)
+        self.Target._cron_pace_alerts()
+        self.assertTrue(all(plan.line_ids.target_id.mapped("pace_alerted")))
+        sections = plan.line_ids.target_id._get_digest_sections(self.rep_1)
+        self.assertIn("2025-W10", str(sections))

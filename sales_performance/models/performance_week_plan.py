@@ -5,6 +5,27 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 EDITABLE_STATES = ("draft", "sent_back")
+# What a salesperson or leader writes: the planned values, through the lines.
+# Everything else follows the steps and the jobs.
+PLAN_WRITABLE = {"line_ids"}
+LINE_WRITABLE = {"planned_value", "sequence"}
+
+
+def check_writable(records, vals, writable):
+    """Refuse a write of other fields than ``writable`` by anyone but HR and
+    the system: states, dates and results move only through the steps."""
+    env = records.env
+    if env.su or env.user.has_group("sales_performance.group_performance_hr"):
+        return
+    refused = set(vals) - writable
+    if refused:
+        raise AccessError(
+            _(
+                "%(fields)s of %(record)s change only through the plan's steps.",
+                fields=", ".join(sorted(refused)),
+                record=records[:1].display_name,
+            )
+        )
 
 
 class PerformanceWeekPlan(models.Model):
@@ -94,6 +115,10 @@ class PerformanceWeekPlan(models.Model):
         user = self.env.user
         for plan in self:
             plan.can_edit = plan.state in EDITABLE_STATES and plan.user_id == user
+
+    def write(self, vals):
+        check_writable(self, vals, PLAN_WRITABLE)
+        return super().write(vals)
 
     # ------------------------------------------------------------
     # Workflow
@@ -212,10 +237,11 @@ class PerformanceWeekPlan(models.Model):
             elif target.target_value != line.planned_value:
                 to_write[line.planned_value] |= target
             if target:
-                line.target_id = target
+                line.sudo().target_id = target
         targets = Target.create([line._prepare_target_vals() for line in to_create])
         for line, target in zip(to_create, targets, strict=True):
-            line.target_id = target
+            # sudo: the link follows the submission, never typed in.
+            line.sudo().target_id = target
         reason = _("Week plan submitted by %(user)s", user=self.env.user.name)
         for value, changed in to_write.items():
             changed.with_context(performance_change_reason=reason).target_value = value
@@ -362,6 +388,7 @@ class PerformanceWeekPlanLine(models.Model):
                 )
 
     def write(self, vals):
+        check_writable(self, vals, LINE_WRITABLE)
         if "planned_value" in vals and not self.env.su:
             is_hr = self.env.user.has_group("sales_performance.group_performance_hr")
             for line in self:

@@ -177,6 +177,11 @@ class TestWeekPlan(WeekCommon):
             plan_1.with_user(self.leader_b).action_send_back(comment="No")
         with self.assertRaises(AccessError):
             plan_1.with_user(self.rep_1).action_send_back(comment="Myself")
+        # States, dates and results move only through the steps.
+        with self.assertRaises(AccessError):
+            plan_2.with_user(self.rep_2).write({"state": "submitted"})
+        with self.assertRaises(AccessError):
+            self._line(plan_2.with_user(self.rep_2), self.kpi_revenue).actual = 99
         # Leader and salesperson talk on the week without writing it.
         plan_1.with_user(self.leader_a).message_post(body="Why so low?")
         plan_1.with_user(self.rep_1).message_post(body="Two customers on leave.")

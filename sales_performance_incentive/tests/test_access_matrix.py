@@ -56,6 +56,9 @@ MATRIX = {
     "performance.target": ("r", "rwcu", "rwcu", "rwcu", "r", "", ""),
     "performance.target.allocate": ("", "rwcu", "rwcu", "rwcu", "", "", ""),
     "performance.target.analysis": ("r", "r", "r", "r", "r", "", ""),
+    "performance.week.plan": ("rw", "rw", "rwcu", "rwcu", "rw", "", ""),
+    "performance.week.plan.line": ("rw", "rw", "rwcu", "rwcu", "rw", "", ""),
+    "performance.week.plan.send.back": ("", "rwcu", "rwcu", "rwcu", "", "", ""),
 }
 
 

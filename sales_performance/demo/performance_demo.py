@@ -19,6 +19,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .performance_demo_week import demo_weeks
+
 DEMO = "sales_performance."
 
 # Sales reps: yearly revenue plan, productivity (actual pace / plan: below
@@ -90,6 +92,13 @@ class PerformanceDemo(models.AbstractModel):
         demo._demo_activities(rng, reps, leads, window_start, today)
         demo._demo_targets(company, today, year_period, reps)
         demo._demo_scorecards(company, today, reps)
+
+    @api.model
+    def _demo_weeks(self):
+        """Last week's plans and reports, this week's plans
+        (``performance_demo_week.py``)."""
+        company = self.env.ref("base.main_company")
+        demo_weeks(self.with_company(company).with_context(**FAST), company)
 
     @api.model
     def _demo_finish(self, module):

@@ -7,6 +7,7 @@ from . import crm_team
 from . import account_move
 from . import sale_order
 from . import performance_period
+from . import performance_period_week
 from . import performance_kpi
 from . import performance_kpi_read
 from . import performance_target
@@ -22,3 +23,5 @@ from . import performance_anomaly_rule
 from . import performance_anomaly
 from . import performance_target_round
 from . import performance_target_proposal
+from . import performance_week_plan
+from . import performance_week_report

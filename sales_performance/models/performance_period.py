@@ -26,7 +26,12 @@ class PerformancePeriod(models.Model):
     # Identity
     name = fields.Char(required=True, translate=False)
     period_type = fields.Selection(
-        [("year", "Year"), ("quarter", "Quarter"), ("month", "Month")],
+        [
+            ("year", "Year"),
+            ("quarter", "Quarter"),
+            ("month", "Month"),
+            ("week", "Week"),
+        ],
         string="Type",
         required=True,
         default="month",

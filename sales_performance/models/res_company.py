@@ -23,6 +23,12 @@ class ResCompany(models.Model):
         help="Receives the HR calibration and appeal steps of scorecards. "
         "Without one, the first HR officer of the company does.",
     )
+    performance_coaching_weeks = fields.Integer(
+        string="Coaching After (weeks)",
+        default=3,
+        help="A salesperson who misses the plan of the same KPI this many weeks "
+        "in a row gets their team leader a coaching activity.",
+    )
     performance_kpis_reviewed = fields.Boolean(
         string="KPIs Reviewed",
         help="The administrator opened the KPIs from the setup checklist.",

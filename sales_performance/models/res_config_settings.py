@@ -16,6 +16,9 @@ class ResConfigSettings(models.TransientModel):
     performance_hr_user_id = fields.Many2one(
         related="company_id.performance_hr_user_id", readonly=False
     )
+    performance_coaching_weeks = fields.Integer(
+        related="company_id.performance_coaching_weeks", readonly=False
+    )
     performance_access_from_sales_roles = fields.Boolean(
         string="Access from Sales Roles",
         config_parameter=ACCESS_PARAM,

@@ -38,7 +38,12 @@ class PerformanceTargetAnalysis(models.Model):
     )
     period_id = fields.Many2one("performance.period", readonly=True)
     period_type = fields.Selection(
-        [("year", "Year"), ("quarter", "Quarter"), ("month", "Month")],
+        [
+            ("year", "Year"),
+            ("quarter", "Quarter"),
+            ("month", "Month"),
+            ("week", "Week"),
+        ],
         readonly=True,
     )
     date_start = fields.Date(readonly=True)

@@ -25,3 +25,6 @@ from . import test_target_proposal
 from . import test_target_proposal_tours
 from . import test_tours
 from . import test_workflow_queue
+from . import test_week_plan
+from . import test_week_report
+from . import test_week_tour

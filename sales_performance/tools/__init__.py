@@ -2,3 +2,4 @@ from . import allocation
 from . import anomaly
 from . import pace
 from . import scoring
+from . import week

@@ -7,3 +7,4 @@ from . import performance_scorecard_generate
 from . import performance_anomaly_close
 from . import performance_period_close
 from . import performance_target_proposal_answer
+from . import performance_week_plan_send_back

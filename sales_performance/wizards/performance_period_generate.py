@@ -12,6 +12,11 @@ class PerformancePeriodGenerate(models.TransientModel):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
+    with_weeks = fields.Boolean(
+        string="Weeks Too",
+        help="Also create the weeks starting in the fiscal year, on the first "
+        "day of the week of the company's language.",
+    )
 
     @api.constrains("year")
     def _check_year(self):
@@ -24,10 +29,16 @@ class PerformancePeriodGenerate(models.TransientModel):
         year_period = self.env["performance.period"].generate_fiscal_year(
             self.year, self.company_id
         )
+        domain = [("id", "child_of", year_period.id)]
+        if self.with_weeks:
+            weeks = self.env["performance.period"].generate_weeks(
+                year_period.date_start, year_period.date_end, self.company_id
+            )
+            domain = ["|", ("id", "in", weeks.ids), *domain]
         return {
             "type": "ir.actions.act_window",
             "name": _("Periods"),
             "res_model": "performance.period",
             "view_mode": "list,form",
-            "domain": [("id", "child_of", year_period.id)],
+            "domain": domain,
         }

@@ -68,6 +68,9 @@ MATRIX = {
         "",
     ),
     "performance.target.round": ("r", "rwcu", "rwcu", "rwcu", "r", "", ""),
+    "performance.week.plan": ("rw", "rw", "rwcu", "rwcu", "rw", "", ""),
+    "performance.week.plan.line": ("rw", "rw", "rwcu", "rwcu", "rw", "", ""),
+    "performance.week.plan.send.back": ("", "rwcu", "rwcu", "rwcu", "", "", ""),
 }
 
 

@@ -16,6 +16,8 @@ CRONS = (
     "sales_performance.ir_cron_performance_pace_alert",
     "sales_performance.ir_cron_performance_weekly_digest",
     "sales_performance.ir_cron_performance_anomaly_detect",
+    "sales_performance.ir_cron_performance_week_plan",
+    "sales_performance.ir_cron_performance_week_report",
     "sales_performance_incentive.ir_cron_incentive_statement_compute",
 )
 # Columns that only say when a run happened: a refresh writes its rows again
@@ -156,6 +158,8 @@ class TestIdempotence(IncentiveCommon):
             }
         )
         cls.scorecards = cls.template.generate_scorecards(cls.month)
+        # Team A plans its weeks: the week jobs have plans to open and report.
+        cls.team_a.performance_plan_kpi_ids = cls.kpi_revenue
 
     def test_every_cron_is_listed(self):
         """Every scheduled job of the three addons is in the table above."""

@@ -108,12 +108,14 @@ class PerformancePeriod(models.Model):
         close holds them (another connection inside its close) or runs in
         the background."""
         try:
-            self.env.execute_query(
+            # The refusal is expected: PostgreSQL's error is not logged.
+            self.env.cr.execute(
                 SQL(
                     "SELECT id FROM performance_period WHERE id IN %s "
                     "FOR NO KEY UPDATE NOWAIT",
                     tuple(self.ids),
-                )
+                ),
+                log_exceptions=False,
             )
         except LockNotAvailable:
             raise UserError(

@@ -1,6 +1,7 @@
 import logging
 
-from psycopg2.errors import LockNotAvailable, SerializationFailure
+from psycopg2.errors import LockNotAvailable
+from psycopg2.extensions import TransactionRollbackError
 
 from odoo import _, api, fields, models
 from odoo.tools import SQL
@@ -10,7 +11,7 @@ _logger = logging.getLogger(__name__)
 # Errors of a chunk that say nothing about the chunk itself: another
 # transaction got there first. The chunk is not marked failed; the whole
 # step is rolled back and the scheduled job tries again.
-RETRYABLE_ERRORS = (LockNotAvailable, SerializationFailure)
+RETRYABLE_ERRORS = (LockNotAvailable, TransactionRollbackError)
 
 
 class PerformancePeriodCloseJob(models.Model):

@@ -20,7 +20,13 @@ class TestHrApproverAccess(HrLinkCommon):
         """rep_3's manager approves their statements, but reads none of them
         (neither their team's leader nor their department's manager): the
         approval goes to an incentive administrator, who approves it."""
-        plan = self._plan([{"kind": "percentage", "rate": 1}], users=self.rep_3)
+        # Nothing is earned: without the option, the statement would approve
+        # itself on submission.
+        plan = self._plan(
+            [{"kind": "percentage", "rate": 1}],
+            users=self.rep_3,
+            auto_approve_zero=False,
+        )
         statement = self._statement(plan, self.rep_3, self.apr)
         self.assertEqual(statement._get_responsible_for_approval(), self.leader_b)
         self.assertFalse(statement.with_user(self.leader_b).has_access("read"))

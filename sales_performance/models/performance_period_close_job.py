@@ -32,7 +32,6 @@ class PerformancePeriodCloseJob(models.Model):
     period_id = fields.Many2one(
         "performance.period", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="period_id.company_id", store=True)
     user_id = fields.Many2one("res.users", string="Started By", required=True)
     state = fields.Selection(
         [("running", "Running"), ("failed", "Stopped"), ("done", "Done")],

@@ -16,6 +16,7 @@ CRONS = (
     "sales_performance.ir_cron_performance_pace_alert",
     "sales_performance.ir_cron_performance_weekly_digest",
     "sales_performance.ir_cron_performance_anomaly_detect",
+    "sales_performance.ir_cron_performance_period_close",
     "sales_performance_incentive.ir_cron_incentive_statement_compute",
 )
 # Columns that only say when a run happened: a refresh writes its rows again

@@ -8,6 +8,8 @@ from . import account_move
 from . import sale_order
 from . import performance_period
 from . import performance_period_week
+from . import performance_period_background
+from . import performance_period_close_job
 from . import performance_kpi
 from . import performance_kpi_read
 from . import performance_target

@@ -142,19 +142,22 @@ class PerformanceScorecardTemplate(models.Model):
         self.ensure_one()
         return scoring.rating(total, self.band_ids._get_bounds())
 
-    def generate_scorecards(self, period):
+    def generate_scorecards(self, period, users=None):
         """Create the missing scorecards of these templates for ``period`` and
-        compute every scorecard of the period, in batch. Returns them."""
+        compute every scorecard of the period, in batch. Returns them.
+        ``users`` limits both to these salespeople (a chunk of a background
+        close)."""
         Scorecard = self.env["performance.scorecard"]
-        existing = Scorecard.search(
-            [("template_id", "in", self.ids), ("period_id", "=", period.id)]
-        )
+        domain = [("template_id", "in", self.ids), ("period_id", "=", period.id)]
+        if users is not None:
+            domain.append(("user_id", "in", users.ids))
+        existing = Scorecard.search(domain)
         done = {(card.template_id, card.user_id) for card in existing}
         vals_list = [
             template._prepare_scorecard_vals(user, period)
             for template in self
             for user in template._get_users()
-            if (template, user) not in done
+            if (template, user) not in done and (users is None or user in users)
         ]
         Scorecard.check_access("create")
         # sudo: scorecard lines are only ever made from their template, here.

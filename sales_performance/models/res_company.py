@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -29,10 +30,37 @@ class ResCompany(models.Model):
         help="A salesperson who misses the plan of the same KPI this many weeks "
         "in a row gets their team leader a coaching activity.",
     )
+    performance_close_background_size = fields.Integer(
+        string="Close in the Background Above",
+        default=500,
+        help="Periods with more salespeople than this close in the background, "
+        "chunk by chunk, through a scheduled job; smaller ones close at once. "
+        "0 always closes at once.",
+    )
+    performance_close_chunk_size = fields.Integer(
+        string="Salespeople per Close Chunk",
+        default=200,
+        help="A background close computes this many salespeople per step, "
+        "each step committed on its own.",
+    )
     performance_kpis_reviewed = fields.Boolean(
         string="KPIs Reviewed",
         help="The administrator opened the KPIs from the setup checklist.",
     )
+
+    @api.constrains("performance_close_background_size", "performance_close_chunk_size")
+    def _check_performance_close_sizes(self):
+        for company in self:
+            if (
+                company.performance_close_background_size < 0
+                or company.performance_close_chunk_size < 1
+            ):
+                raise ValidationError(
+                    _(
+                        "The background close size cannot be negative and a "
+                        "close chunk holds at least one salesperson."
+                    )
+                )
 
     def _get_performance_hr_officers(self, excluded=None):
         """The HR officers of this company but ``excluded`` (the salesperson

@@ -19,6 +19,12 @@ class ResConfigSettings(models.TransientModel):
     performance_coaching_weeks = fields.Integer(
         related="company_id.performance_coaching_weeks", readonly=False
     )
+    performance_close_background_size = fields.Integer(
+        related="company_id.performance_close_background_size", readonly=False
+    )
+    performance_close_chunk_size = fields.Integer(
+        related="company_id.performance_close_chunk_size", readonly=False
+    )
     performance_access_from_sales_roles = fields.Boolean(
         string="Access from Sales Roles",
         config_parameter=ACCESS_PARAM,

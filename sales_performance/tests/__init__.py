@@ -6,6 +6,7 @@ from . import test_anomaly
 from . import test_batch
 from . import test_close
 from . import test_close_cockpit
+from . import test_close_size
 from . import test_demo
 from . import test_home
 from . import test_i18n

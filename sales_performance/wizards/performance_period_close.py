@@ -75,7 +75,11 @@ class PerformancePeriodClose(models.TransientModel):
                     period=self.period_id.display_name,
                 )
             )
-        self.period_id.action_close()
+        result = self.period_id.action_close()
+        # A close started in the background answers with a notification that
+        # closes the dialog itself.
+        if isinstance(result, dict):
+            return result
         return {"type": "ir.actions.act_window_close"}
 
 

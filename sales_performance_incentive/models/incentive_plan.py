@@ -300,10 +300,12 @@ class IncentivePlan(models.Model):
     # Statements
     # ------------------------------------------------------------
 
-    def generate_statements(self, period):
+    def generate_statements(self, period, users=None):
         """Create or refresh the statements of every participant of these
         plans for ``period``, in batch: targets, credits and scores are read
-        with one query per rule, whatever the number of participants."""
+        with one query per rule, whatever the number of participants.
+        ``users`` limits them to these participants (a chunk of a background
+        close)."""
         self.check_access("read")
         Statement = self.env["incentive.statement"].sudo()
         plans = self.sudo().filtered(
@@ -324,13 +326,17 @@ class IncentivePlan(models.Model):
                 )
             )
         plans.assignment_ids._expand_teams()
-        existing = Statement.search(
-            [("plan_id", "in", plans.ids), ("period_id", "=", period.id)]
-        )
+        domain = [("plan_id", "in", plans.ids), ("period_id", "=", period.id)]
+        if users is not None:
+            domain.append(("user_id", "in", users.ids))
+        existing = Statement.search(domain)
         keys = {(st.plan_id.id, st.user_id.id) for st in existing}
         vals_list = []
         for plan in plans:
-            for assignment in plan.assignment_ids._active_in(period):
+            assignments = plan.assignment_ids
+            if users is not None:
+                assignments = assignments.filtered(lambda a: a.user_id in users)
+            for assignment in assignments._active_in(period):
                 key = (plan.id, assignment.user_id.id)
                 if key in keys:
                     continue
@@ -338,7 +344,7 @@ class IncentivePlan(models.Model):
                 vals_list.append(plan._prepare_statement_vals(assignment, period))
             # Those who left before the period get a closing statement while
             # credit notes of their invoices may still claw back.
-            left = plan.assignment_ids._left_before(period).filtered(
+            left = assignments._left_before(period).filtered(
                 lambda a, p=plan: (p.id, a.user_id.id) not in keys
             )
             owing = plan._get_late_refund_users(period, left)

@@ -182,9 +182,46 @@ class PerformancePeriod(models.Model):
         # sudo: closing is the performance administrator's, who need not
         # manage incentives; the statements are derived as the daily job
         # derives them.
-        Plan = self.env["incentive.plan"].sudo()
-        for period in self.filtered(lambda period: period.period_type == "month"):
-            plans = Plan.search(period._get_closing_plans_domain())
+        for period in self:
+            plans = period._get_close_plans()
             if plans:
                 plans.generate_statements(period)
+        return result
+
+    def _get_close_plans(self):
+        """The plans whose statements the close of this period generates
+        (sudo, see ``_run_close``): none outside monthly periods."""
+        self.ensure_one()
+        Plan = self.env["incentive.plan"].sudo()
+        if self.period_type != "month":
+            return Plan
+        return Plan.search(self._get_closing_plans_domain())
+
+    # ------------------------------------------------------------
+    # Background close
+    # ------------------------------------------------------------
+
+    def _get_close_scope(self):
+        scope = super()._get_close_scope()
+        plans = self._get_close_plans()
+        # Team participations become one per member now, so that the chunks
+        # know every participant.
+        plans.assignment_ids._expand_teams()
+        scope["plans"] = plans.ids
+        return scope
+
+    def _get_close_users(self, scope):
+        users = super()._get_close_users(scope)
+        plans = self.env["incentive.plan"].sudo().browse(scope.get("plans", []))
+        return users | plans.assignment_ids.user_id.with_env(self.env)
+
+    def _run_close_chunk(self, scope, users):
+        """After the chunk's targets and scorecards, its statements of the
+        plans of ``scope``, in the same context."""
+        if "performance_kpi_values" not in self.env.context:
+            self = self.with_context(performance_kpi_values={})
+        result = super()._run_close_chunk(scope, users)
+        plans = self.env["incentive.plan"].sudo().browse(scope.get("plans", []))
+        if users and plans.exists():
+            plans.exists().generate_statements(self, users=users.sudo())
         return result

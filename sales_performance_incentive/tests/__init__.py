@@ -1,5 +1,6 @@
 from . import test_access_matrix
 from . import test_adoption
+from . import test_background_close
 from . import test_bad_input_catalogue
 from . import test_brackets
 from . import test_clawback

@@ -43,6 +43,9 @@ MATRIX = {
     "performance.period": ("r", "r", "r", "rwcu", "r", "", ""),
     "performance.period.close": ("", "", "", "rwcu", "", "", ""),
     "performance.period.close.line": ("", "", "", "rwcu", "", "", ""),
+    # Written by the close only (as superuser), read beside the period.
+    "performance.period.close.chunk": ("r", "r", "r", "r", "r", "", ""),
+    "performance.period.close.job": ("r", "r", "r", "r", "r", "", ""),
     "performance.period.generate": ("", "", "", "rwcu", "", "", ""),
     "performance.rating.band": ("r", "r", "rwcu", "rwcu", "r", "", ""),
     "performance.review.stage": ("r", "r", "r", "rwcu", "r", "", ""),

@@ -6,8 +6,8 @@ from . import res_config_settings
 from . import crm_team
 from . import account_move
 from . import sale_order
-from . import performance_period
 from . import performance_period_week
+from . import performance_period
 from . import performance_period_background
 from . import performance_period_close_job
 from . import performance_kpi

@@ -17,7 +17,7 @@ SCORECARD_PENDING_STATES = ("draft", "self_review", "manager_review", "hr_calibr
 class PerformancePeriod(models.Model):
     _name = "performance.period"
     _description = "Performance Period"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "performance.period.week"]
     # The shortest period first among those ending together: this month, then
     # its quarter, then its year.
     _order = "date_end, date_start desc, id"

@@ -6,8 +6,8 @@ from odoo.exceptions import UserError
 from ..tools import week as week_tools
 
 
-class PerformancePeriod(models.Model):
-    """Weeks. A week starts on the first day of the week of the company's
+class PerformancePeriodWeek(models.AbstractModel):
+    """Weeks, part of ``performance.period``. A week starts on the first day of the week of the company's
     language (Settings > Languages, *First Day of Week*) and lasts seven
     days. Weeks are standalone periods, without a parent: a week often
     straddles two months (and once a year two fiscal years), so it is no
@@ -15,7 +15,8 @@ class PerformancePeriod(models.Model):
     themselves and never add up weeks. Weeks are named after the ISO week
     that holds most of their days (``2026-W50``)."""
 
-    _inherit = "performance.period"
+    _name = "performance.period.week"
+    _description = "Weeks of the Periods"
 
     @api.model
     def _get_week_start(self, day, company):

@@ -386,7 +386,7 @@ class TestBackgroundClose(CommittedCase):
         def failing(period, scope, users):
             result = original(period, scope, users)
             if victim in users.ids:
-                raise UserError("Injected failure")
+                raise ValueError("Injected failure")
             return result
 
         with (

@@ -7,8 +7,8 @@ from ..tools import week as week_tools
 
 
 class PerformancePeriodWeek(models.AbstractModel):
-    """Weeks, part of ``performance.period``. A week starts on the first day of the week of the company's
-    language (Settings > Languages, *First Day of Week*) and lasts seven
+    """Weeks, part of ``performance.period``. A week starts on the first
+    day of the week of the company's language (Settings > Languages, *First Day of Week*) and lasts seven
     days. Weeks are standalone periods, without a parent: a week often
     straddles two months (and once a year two fiscal years), so it is no
     part of either; the months, quarters and years read their documents

@@ -1,4 +1,5 @@
 from . import allocation
 from . import anomaly
 from . import pace
+from . import period_range
 from . import scoring

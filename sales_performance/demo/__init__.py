@@ -1,2 +1,3 @@
 from . import performance_demo
 from . import performance_demo_documents
+from . import performance_demo_values

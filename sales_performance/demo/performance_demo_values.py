@@ -24,12 +24,8 @@ class PerformanceDemo(models.AbstractModel):
         today = fields.Date.context_today(self)
         last_month_day = today.replace(day=1) - timedelta(days=1)
         period = self.env["performance.period"].search(
-            [
-                ("company_id", "=", company.id),
-                ("period_type", "=", "month"),
-                ("date_start", "<=", last_month_day),
-                ("date_end", ">=", last_month_day),
-            ],
+            [("company_id", "=", company.id), ("date_end", "=", last_month_day)],
+            order="date_start desc",
             limit=1,
         )
         Value = self.env["performance.kpi.value"]

@@ -1,3 +1,2 @@
 from . import performance_demo
 from . import performance_demo_documents
-from . import performance_demo_values

@@ -9,11 +9,9 @@ from . import sale_order
 from . import performance_period
 from . import performance_kpi
 from . import performance_kpi_read
-from . import performance_kpi_builtin
 from . import performance_kpi_value
 from . import performance_target
 from . import performance_target_batch
-from . import performance_target_manual
 from . import performance_workflow_mixin
 from . import mail_activity
 from . import performance_review_stage

@@ -363,7 +363,7 @@ class PerformanceKpi(models.Model):
                 )
                 for level, by_kpi in values.items():
                     caches[level].update(by_kpi)
-            # Built-in and manual KPIs: see performance_kpi_builtin.py.
+            # Built-in and manual KPIs: see performance_kpi_read.py.
             others = (kpis | kpis._get_ratio_operands()).filtered(
                 lambda kpi: kpi.kind not in ("source", "ratio")
             )

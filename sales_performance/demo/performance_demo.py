@@ -92,6 +92,7 @@ class PerformanceDemo(models.AbstractModel):
         demo._demo_activities(rng, reps, leads, window_start, today)
         demo._demo_targets(company, today, year_period, reps)
         demo._demo_scorecards(company, today, reps)
+        demo._demo_manual_values(company, today)
 
     @api.model
     def _demo_weeks(self):

@@ -1,5 +1,6 @@
 """The documents of the demo year: orders and their invoices, credit notes,
-payments, opportunities and activities (see ``performance_demo.py``)."""
+payments, opportunities, activities and manual KPI values (see
+``performance_demo.py``)."""
 
 from collections import defaultdict
 from datetime import datetime, time, timedelta
@@ -379,3 +380,39 @@ class PerformanceDemo(models.AbstractModel):
                     for lead in open_leads[:2]
                 ]
             )
+
+    # ------------------------------------------------------------
+    # Manual KPI values
+    # ------------------------------------------------------------
+
+    def _demo_manual_values(self, company, today):
+        """Customer satisfaction (as typed on the scorecards), training
+        sessions and teamwork of every rep for last month, once."""
+        last_month_day = today.replace(day=1) - timedelta(days=1)
+        period = self.env["performance.period"].search(
+            [("company_id", "=", company.id), ("date_end", "=", last_month_day)],
+            order="date_start desc",
+            limit=1,
+        )
+        Value = self.env["performance.kpi.value"]
+        if not period or Value.search_count([("period_id", "=", period.id)], limit=1):
+            return
+        csat = self.env.ref(DEMO + "kpi_customer_satisfaction")
+        training = self.env.ref(DEMO + "kpi_training_sessions")
+        teamwork = self.env.ref(DEMO + "kpi_teamwork_score")
+        vals_list = []
+        for index, rep in enumerate(self._demo_reps()):
+            for kpi, value in (
+                (csat, 70 + (index * 7) % 30),
+                (training, index % 3),
+                (teamwork, 60 + (index * 11) % 40),
+            ):
+                vals_list.append(
+                    {
+                        "period_id": period.id,
+                        "user_id": rep["user"].id,
+                        "kpi_id": kpi.id,
+                        "value": value,
+                    }
+                )
+        Value.with_user(self.env.ref(DEMO + "demo_user_hr_officer")).create(vals_list)

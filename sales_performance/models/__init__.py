@@ -12,6 +12,7 @@ from . import performance_period_background
 from . import performance_period_close_job
 from . import performance_kpi
 from . import performance_kpi_read
+from . import performance_kpi_value
 from . import performance_target
 from . import performance_target_batch
 from . import performance_workflow_mixin

@@ -363,6 +363,16 @@ class PerformanceKpi(models.Model):
                 )
                 for level, by_kpi in values.items():
                     caches[level].update(by_kpi)
+            # Built-in and manual KPIs: see performance_kpi_read.py.
+            others = (kpis | kpis._get_ratio_operands()).filtered(
+                lambda kpi: kpi.kind not in ("source", "ratio")
+            )
+            if others:
+                values = others._read_other_values(
+                    date_from, date_to, owners_by_level, company
+                )
+                for level, by_kpi in values.items():
+                    caches[level].update(by_kpi)
             for level, owner_ids in owners_by_level.items():
                 for kpi in kpis:
                     kpi._get_values_into(caches[level], owner_ids)

@@ -291,6 +291,14 @@ class PerformanceScorecard(models.Model):
                 untargeted.scorecard_id.user_id.ids,
                 company,
             )
+            # Manual KPIs: the values entered for the period, where there is one.
+            entered = self.env["performance.kpi.value"]._read_values(
+                lines.kpi_id.filtered(lambda kpi: kpi.kind == "manual"),
+                period.date_start,
+                period.date_end,
+                {"user": users.ids},
+                company,
+            )["user"]
             line_targets, line_actuals = {}, {}
             for line in lines:
                 user = line.scorecard_id.user_id
@@ -301,6 +309,8 @@ class PerformanceScorecard(models.Model):
                     else line.template_line_id.default_target
                 )
                 if line.kpi_id.kind == "manual":
+                    if user.id in entered.get(line.kpi_id.id, {}):
+                        line_actuals[line.id] = entered[line.kpi_id.id][user.id]
                     continue
                 line_actuals[line.id] = (
                     target.actual if target else values[line.kpi_id.id][user.id]

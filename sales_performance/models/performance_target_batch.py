@@ -91,7 +91,33 @@ class PerformanceTarget(models.Model):
         data (the HR link's proration) stores them here, so that they and
         what depends on them go in the refresh's one UPDATE: the KPI reads
         flush everything pending, a hundred rows per statement."""
+        self._store_entered_actuals()
         return True
+
+    def _store_entered_actuals(self):
+        """Targets of manual KPIs take the values entered for their period
+        (``performance.kpi.value``), one grouped read per period and company;
+        without an entered value, the actual typed on the target stays."""
+        groups = defaultdict(lambda: self.browse())
+        for target in self.filtered(lambda t: t.kpi_id.kind == "manual"):
+            groups[target.period_id, target.company_id] |= target
+        for (period, company), targets in groups.items():
+            owners_by_level = defaultdict(set)
+            for target in targets:
+                owners_by_level[target.owner_type].add(target._get_owner_id())
+            entered = self.env["performance.kpi.value"]._read_values(
+                targets.kpi_id,
+                period.date_start,
+                period.date_end,
+                owners_by_level,
+                company,
+            )
+            actuals = {}
+            for target in targets:
+                by_owner = entered[target.owner_type].get(target.kpi_id.id, {})
+                if target._get_owner_id() in by_owner:
+                    actuals[target.id] = by_owner[target._get_owner_id()]
+            store_values(targets, "actual", actuals)
 
     @api.model
     def _cron_compute_actuals(self):

@@ -12,9 +12,12 @@ from . import test_home
 from . import test_i18n
 from . import test_invoice_answers
 from . import test_kpi
+from . import test_kpi_odoo_data
+from . import test_kpi_value
 from . import test_leaderboard
 from . import test_pace_tools
 from . import test_period
+from . import test_period_range_tools
 from . import test_scorecard
 from . import test_scorecard_batch
 from . import test_scorecard_explained

@@ -164,6 +164,16 @@ def _export(env, model, **vals):
     wizard.action_export()
 
 
+def _manual(t, kpi, value, period=None):
+    xmlid = "customer_satisfaction" if kpi == "csat" else kpi
+    return {
+        "period_id": (period or t.jan).id,
+        "user_id": t.rep_1.id,
+        "kpi_id": t.env.ref(f"sales_performance.kpi_{xmlid}").id,
+        "value": value,
+    }
+
+
 BASE_ENTRIES = [
     # --------------------------------------------------------------
     # sales_performance: periods
@@ -574,5 +584,34 @@ BASE_ENTRIES = [
         AccessError,
         "Only .* submits the plan",
         prepare=_week_plan,
+    ),
+    # --------------------------------------------------------------
+    # sales_performance: manual KPI values
+    # --------------------------------------------------------------
+    Entry(
+        "manual percentage above 100",
+        "leader",
+        lambda t, env, c: env["performance.kpi.value"].create(_manual(t, "csat", 101)),
+        ValidationError,
+        "is not between 0 and 100",
+    ),
+    Entry(
+        "negative manual count",
+        "hr",
+        lambda t, env, c: env["performance.kpi.value"].create(
+            _manual(t, "training_sessions", -2)
+        ),
+        ValidationError,
+        "cannot be negative",
+    ),
+    Entry(
+        "manual value in a closed period",
+        "hr",
+        lambda t, env, c: env["performance.kpi.value"].create(
+            _manual(t, "csat", 80, t.feb)
+        ),
+        UserError,
+        "closed: its KPI values cannot change",
+        prepare=_close_feb,
     ),
 ]

@@ -40,6 +40,7 @@ MATRIX = {
     "performance.department.calibration.report": ("", "", "r", "r", "", "", ""),
     "performance.invoice.report": ("r", "r", "r", "r", "r", "", ""),
     "performance.kpi": ("r", "r", "r", "rwcu", "r", "", ""),
+    "performance.kpi.value": ("r", "rwcu", "rwcu", "rwcu", "r", "", ""),
     "performance.period": ("r", "r", "r", "rwcu", "r", "", ""),
     "performance.period.close": ("", "", "", "rwcu", "", "", ""),
     "performance.period.close.line": ("", "", "", "rwcu", "", "", ""),

@@ -7,13 +7,13 @@ from ..tools import week as week_tools
 
 
 class PerformancePeriodWeek(models.AbstractModel):
-    """Weeks, part of ``performance.period``. A week starts on the first
-    day of the week of the company's language (Settings > Languages, *First Day of Week*) and lasts seven
-    days. Weeks are standalone periods, without a parent: a week often
-    straddles two months (and once a year two fiscal years), so it is no
-    part of either; the months, quarters and years read their documents
-    themselves and never add up weeks. Weeks are named after the ISO week
-    that holds most of their days (``2026-W50``)."""
+    """Weeks, part of ``performance.period``. A week starts on the first day of
+    the week of the company's language (Settings > Languages, *First Day of
+    Week*) and lasts seven days. Weeks are standalone periods, without a parent:
+    a week often straddles two months (and once a year two fiscal years), so it
+    is no part of either; the months, quarters and years read their documents
+    themselves and never add up weeks. Weeks are named after the ISO week that
+    holds most of their days (``2026-W50``)."""
 
     _name = "performance.period.week"
     _description = "Weeks of the Periods"

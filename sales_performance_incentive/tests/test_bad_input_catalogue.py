@@ -25,9 +25,10 @@ from odoo.tools import SQL, mute_logger
 from .bad_input_base import BASE_ENTRIES, OTHER_TABLES, SUITE_PREFIXES
 from .bad_input_incentive import INCENTIVE_ENTRIES
 from .bad_input_proposal import PROPOSAL_ENTRIES
+from .bad_input_weekly import WEEKLY_ENTRIES
 from .common import IncentiveCommon
 
-CATALOGUE = BASE_ENTRIES + INCENTIVE_ENTRIES + PROPOSAL_ENTRIES
+CATALOGUE = BASE_ENTRIES + WEEKLY_ENTRIES + INCENTIVE_ENTRIES + PROPOSAL_ENTRIES
 
 
 @tagged("post_install", "-at_install")

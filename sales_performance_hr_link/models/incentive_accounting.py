@@ -28,8 +28,10 @@ class IncentiveStatement(models.Model):
         )
         for statement in by_cost_centre:
             analytic = analytics.filtered(
-                lambda account, st=statement: account.code == centres[st.id]
-                and account.company_id in (st.company_id, account.browse())
+                lambda account, st=statement: (
+                    account.code == centres[st.id]
+                    and account.company_id in (st.company_id, st.company_id.browse())
+                )
             )[:1]
             if analytic:
                 result[statement.id] = analytic

@@ -54,7 +54,11 @@ class IncentiveDemo(models.AbstractModel):
         teams = self.env["crm.team"].search([("company_id", "in", (company.id, False))])
         analytics = self.env["account.analytic.account"].create(
             [
-                {"name": team.name, "plan_id": plan.id, "company_id": company.id}
+                {
+                    "name": team.name,
+                    "plan_id": plan.id,
+                    "company_id": team.company_id.id,
+                }
                 for team in teams
             ]
         )

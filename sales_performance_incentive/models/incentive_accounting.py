@@ -74,6 +74,24 @@ class IncentiveStatement(models.Model):
         for statement in self:
             statement.account_move_count = counts.get(statement, 0)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_the_books(self):
+        # sudo: whoever deletes a draft may not read the entries.
+        booked = (
+            self.env["account.move.line"]
+            .sudo()
+            .search([("incentive_statement_id", "in", self.ids)], limit=1)
+            .incentive_statement_id
+        )
+        if booked:
+            raise UserError(
+                _(
+                    "%(statement)s was posted in the books (and reversed): it "
+                    "is kept with its journal entries.",
+                    statement=booked.display_name,
+                )
+            )
+
     # ------------------------------------------------------------
     # Workflow hooks
     # ------------------------------------------------------------

@@ -1,5 +1,6 @@
 from . import test_access_matrix
 from . import test_accounting
+from . import test_accounting_multicompany
 from . import test_adoption
 from . import test_bad_input_catalogue
 from . import test_brackets

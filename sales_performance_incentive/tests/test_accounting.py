@@ -170,6 +170,8 @@ class TestAccounting(IncentiveCommon):
         self.assertTrue(accrual_1.reconciled)
         self.assertEqual(st_3.accrual_move_id, move)
         self.assertEqual(self.jan.payout_accrued, 1_000.0)
+        with self.assertRaisesRegex(UserError, "kept with its journal entries"):
+            st_1.unlink()
         # Validated again later: a new accrual, once.
         st_1.action_submit()
         st_1.with_user(self.leader_a).action_approve()

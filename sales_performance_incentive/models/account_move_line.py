@@ -6,7 +6,6 @@ class AccountMoveLine(models.Model):
 
     incentive_statement_id = fields.Many2one(
         "incentive.statement",
-        string="Incentive Statement",
         readonly=True,
         index="btree_not_null",
         ondelete="restrict",

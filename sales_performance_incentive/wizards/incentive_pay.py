@@ -24,7 +24,6 @@ class IncentivePay(models.TransientModel):
     )
     journal_id = fields.Many2one(
         "account.journal",
-        string="Journal",
         compute="_compute_journal_id",
         store=True,
         readonly=False,
@@ -35,9 +34,7 @@ class IncentivePay(models.TransientModel):
         required=True,
         default=lambda self: fields.Date.context_today(self),
     )
-    payroll_reference = fields.Char(
-        string="Payroll Reference", help="The payroll run that pays them."
-    )
+    payroll_reference = fields.Char(help="The payroll run that pays them.")
 
     @api.model
     def _open_for(self, statements):

@@ -9,7 +9,7 @@ from odoo.tests import Form, tagged
 
 from .common import IncentiveCommon
 
-TIERS = [(0, 80, 0), (80, 100, 3), (100, None, 5)]
+TIERS = ((0, 80, 0), (80, 100, 3), (100, None, 5))
 
 
 @tagged("post_install", "-at_install")

@@ -15,6 +15,7 @@
         "security/ir_rules.xml",
         "views/hr_employee_views.xml",
         "views/hr_employee_payroll_views.xml",
+        "views/hr_department_views.xml",
         "views/performance_views.xml",
         "views/assignment_views.xml",
         "wizards/performance_calibration_views.xml",

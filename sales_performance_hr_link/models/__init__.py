@@ -10,3 +10,5 @@ from . import performance_scorecard
 from . import incentive_statement
 from . import performance_scorecard_template
 from . import incentive_plan_assignment
+from . import hr_department
+from . import incentive_accounting

@@ -10,6 +10,10 @@ class ResCompany(models.Model):
         help="Targets of salespeople who have no employee are not prorated "
         "(factor 1) instead of being flagged.",
     )
+    incentive_analytic_split = fields.Selection(
+        selection_add=[("department", "Department"), ("cost_centre", "Cost Centre")],
+        ondelete={"department": "set default", "cost_centre": "set default"},
+    )
     performance_promotion_periods = fields.Integer(
         string="Top Ratings Before Promotion Readiness",
         default=3,

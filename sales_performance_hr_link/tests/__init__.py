@@ -1,3 +1,4 @@
+from . import test_accounting_split
 from . import test_assignment
 from . import test_calibration
 from . import test_demo

@@ -1,1 +1,2 @@
 from . import incentive_demo
+from . import incentive_accounting_demo

@@ -102,6 +102,7 @@ class IncentiveDemo(models.AbstractModel):
         plan = demo._demo_field_sales_plan(year, admin)
         collections = demo._demo_collections_plan(year, months, admin)
         demo._demo_accept(plan | collections)
+        demo._demo_accounting(company)
         demo._demo_statements(plan, months, admin)
         demo._demo_collection_statements(collections, months, admin)
         if len(months) > 1:
@@ -378,8 +379,12 @@ class IncentiveDemo(models.AbstractModel):
                 continue
             statements.with_user(admin).action_validate()
             if age > 2:
-                statements.with_user(admin).action_pay()
+                self._demo_pay(statements, admin)
         plan.with_user(admin).generate_statements(months[-1])
+
+    def _demo_pay(self, statements, admin):
+        """Mark the statements paid."""
+        statements.with_user(admin).action_pay()
 
     def _demo_approve(self, statements):
         """Each team leader approves the statements of their team."""

@@ -4,6 +4,8 @@ from . import res_config_settings
 from . import incentive_split
 from . import sale_order
 from . import account_move
+from . import account_move_line
+from . import crm_team
 from . import incentive_plan
 from . import incentive_plan_engine
 from . import incentive_plan_rule
@@ -17,3 +19,5 @@ from . import incentive_dispute
 from . import crm_lead
 from . import res_users
 from . import performance_period
+from . import incentive_accounting
+from . import performance_period_accounting

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class AccountMove(models.Model):
@@ -14,3 +14,28 @@ class AccountMove(models.Model):
         help="Share the credit of this invoice between salespeople; the shares "
         "add up to 100 %.",
     )
+    incentive_statement_ids = fields.Many2many(
+        "incentive.statement",
+        string="Incentive Statements",
+        compute="_compute_incentive_statement_ids",
+        help="The commission statements this entry accrues, reverses or pays.",
+    )
+    incentive_statement_count = fields.Integer(
+        compute="_compute_incentive_statement_ids"
+    )
+
+    @api.depends("line_ids.incentive_statement_id")
+    def _compute_incentive_statement_ids(self):
+        for move in self:
+            move.incentive_statement_ids = move.line_ids.incentive_statement_id
+            move.incentive_statement_count = len(move.incentive_statement_ids)
+
+    def action_open_incentive_statements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_performance_incentive.action_incentive_statement"
+        )
+        action.update(
+            domain=[("id", "in", self.incentive_statement_ids.ids)], context={}
+        )
+        return action

@@ -336,10 +336,11 @@ class IncentiveStatement(models.Model):
         return True
 
     def action_refuse(self, reason=None):
-        """Back to draft, with a reason: from approval or validation."""
+        """Back to draft, with a reason: from approval or validation, or a
+        validated statement not paid yet (its accrual is reversed)."""
         if not reason:
             return self.env["incentive.reason"]._open_for(self, "refuse")
-        statements = self._check_state("to_approve", "approved")
+        statements = self._check_state("to_approve", "approved", "validated")
         for statement in statements:
             statement._check_not_own()
             if statement.state == "to_approve":

@@ -11,6 +11,19 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.incentive_validator_id", readonly=False
     )
 
+    incentive_expense_account_id = fields.Many2one(
+        related="company_id.incentive_expense_account_id", readonly=False
+    )
+    incentive_accrual_account_id = fields.Many2one(
+        related="company_id.incentive_accrual_account_id", readonly=False
+    )
+    incentive_journal_id = fields.Many2one(
+        related="company_id.incentive_journal_id", readonly=False
+    )
+    incentive_analytic_split = fields.Selection(
+        related="company_id.incentive_analytic_split", readonly=False
+    )
+
     # Setup checklist
     incentive_setup_plan = fields.Boolean(
         string="Incentive Plan Published", compute="_compute_performance_setup"

@@ -1,4 +1,6 @@
 from . import test_access_matrix
+from . import test_accounting
+from . import test_accounting_multicompany
 from . import test_adoption
 from . import test_background_close
 from . import test_bad_input_catalogue
@@ -6,8 +8,8 @@ from . import test_brackets
 from . import test_clawback
 from . import test_close
 from . import test_concurrency
-from . import test_cost_report
 from . import test_concurrency_refresh
+from . import test_cost_report
 from . import test_engine
 from . import test_explanation
 from . import test_home_earnings

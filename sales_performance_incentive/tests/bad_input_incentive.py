@@ -422,6 +422,34 @@ INCENTIVE_ENTRIES = [
         "and the incentive administrators export payroll",
     ),
     Entry(
+        "payroll payment without its reference",
+        "incentive_admin",
+        lambda t, env, c: (
+            env["incentive.pay"]
+            .create({"statement_ids": [Command.set(t.st_1.ids)], "method": "payroll"})
+            .action_confirm()
+        ),
+        UserError,
+        "Give the reference of the payroll run",
+    ),
+    Entry(
+        "payment entry without a journal",
+        "incentive_admin",
+        lambda t, env, c: (
+            env["incentive.pay"]
+            .create(
+                {
+                    "statement_ids": [Command.set(t.st_1.ids)],
+                    "method": "entry",
+                    "journal_id": False,
+                }
+            )
+            .action_confirm()
+        ),
+        UserError,
+        "Choose the bank or cash journal that paid them",
+    ),
+    Entry(
         "scorecard export of no scorecard",
         "rep",
         lambda t, env, c: _export(env, "performance.scorecard.export"),

@@ -21,6 +21,7 @@ MATRIX = {
     "incentive.credit": ("r", "r", "r", "r", "r", "", ""),
     "incentive.dispute": ("rc", "rwc", "rwc", "rwc", "rwcu", "", ""),
     "incentive.estimator": ("rwcu", "rwcu", "rwcu", "rwcu", "rwcu", "", ""),
+    "incentive.pay": ("rwcu", "rwcu", "rwcu", "rwcu", "rwcu", "", ""),
     "incentive.plan": ("r", "r", "r", "r", "rwcu", "", ""),
     "incentive.plan.assignment": ("r", "r", "r", "r", "rwcu", "", ""),
     "incentive.plan.rule": ("r", "r", "r", "r", "rwcu", "", ""),

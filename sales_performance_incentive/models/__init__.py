@@ -12,12 +12,11 @@ from . import incentive_plan_rule
 from . import incentive_plan_rule_credit
 from . import incentive_plan_assignment
 from . import incentive_statement_queue
-from . import incentive_statement
 from . import incentive_statement_correction
+from . import incentive_statement
 from . import incentive_statement_line
 from . import incentive_dispute
 from . import crm_lead
 from . import res_users
 from . import performance_period
 from . import incentive_accounting
-from . import performance_period_accounting

@@ -23,7 +23,11 @@ COMPUTED_KINDS = ("rule", "cap", "correction")
 
 class IncentiveStatement(models.Model):
     _name = "incentive.statement"
-    _inherit = ["performance.workflow.mixin", "incentive.statement.queue"]
+    _inherit = [
+        "performance.workflow.mixin",
+        "incentive.statement.queue",
+        "incentive.statement.correction",
+    ]
     _description = "Incentive Statement"
     _check_company_auto = True
     _order = "date_from desc, user_id, plan_id, id"

@@ -4,14 +4,14 @@ from odoo import Command, _, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .incentive_statement import FROZEN_STATES
 
-
-class IncentiveStatement(models.Model):
+class IncentiveStatementCorrection(models.AbstractModel):
     """Corrections: a frozen statement recomputed as of now, its difference
-    landing in the participant's next draft statement."""
+    landing in the participant's next draft statement. Part of
+    ``incentive.statement``."""
 
-    _inherit = "incentive.statement"
+    _name = "incentive.statement.correction"
+    _description = "Corrections of Frozen Statements"
 
     def _get_next_draft(self):
         """The statement an adjustment of this one lands in: itself while a
@@ -85,7 +85,7 @@ class IncentiveStatement(models.Model):
             [
                 ("plan_id", "=", plan.id),
                 ("user_id", "in", self.user_id.ids),
-                ("state", "in", FROZEN_STATES),
+                ("frozen", "=", True),
             ]
         )
         # An older draft (a month nobody submitted) does not hold back the

@@ -6,57 +6,23 @@ import openpyxl
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import freeze_time, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.sales_performance.tests.common import LEADER_GROUPS, REP_GROUPS
 
 from .common import IncentiveCommon
+from .multicompany_fixtures import (
+    COMPANY_PATHS,
+    NOTHING_OWNED,
+    post_invoices,
+    target_rounds,
+    weekly_records,
+)
 
 SUITE_MODULES = ("sales_performance", "sales_performance_incentive")
 INCENTIVE_ADMIN_GROUPS = (
     "base.group_user,sales_performance_incentive.group_incentive_admin"
 )
-
-# Every model of the suite whose records belong to a company, and the path to
-# that company (its own field, or its parent's).
-COMPANY_PATHS = {
-    "incentive.cost.report": "company_id",
-    "incentive.credit": "company_id",
-    "incentive.dispute": "company_id",
-    "incentive.plan": "company_id",
-    "incentive.plan.assignment": "company_id",
-    "incentive.plan.rule": "company_id",
-    "incentive.plan.tier": "rule_id.company_id",
-    "incentive.statement": "company_id",
-    "incentive.statement.line": "company_id",
-    "performance.anomaly": "company_id",
-    "performance.anomaly.rule": "company_id",
-    "performance.calibration.report": "company_id",
-    "performance.invoice.report": "company_id",
-    "performance.kpi": "company_id",
-    "performance.period": "company_id",
-    "performance.scorecard": "company_id",
-    "performance.scorecard.line": "scorecard_id.company_id",
-    "performance.scorecard.template": "company_id",
-    "performance.target": "company_id",
-    "performance.target.analysis": "company_id",
-    "performance.target.proposal": "company_id",
-    "performance.target.round": "company_id",
-}
-# Own-records rules: an incentive administrator is only a User: Own Records of
-# the performance addon and owns none of these records.
-NOTHING_OWNED = {
-    ("incentive_admin", "performance.target"),
-    ("incentive_admin", "performance.scorecard"),
-    ("incentive_admin", "performance.scorecard.line"),
-    ("incentive_admin", "performance.invoice.report"),
-    # Ann is in no team: no round of targets is hers.
-    ("rep", "performance.target.proposal"),
-    ("rep", "performance.target.round"),
-    ("incentive_admin", "performance.target.proposal"),
-    ("incentive_admin", "performance.target.round"),
-    ("incentive_admin", "performance.target.analysis"),
-}
 
 
 @tagged("post_install", "-at_install")
@@ -199,8 +165,9 @@ class TestMultiCompany(IncentiveCommon):
         )
 
         # Invoices, plans, statements, disputes
-        cls._post_invoices(cls.company_a, [(cls.ann, 1000.0), (cls.rep_1, 2000.0)])
-        cls._post_invoices(
+        post_invoices(cls, cls.company_a, [(cls.ann, 1000.0), (cls.rep_1, 2000.0)])
+        post_invoices(
+            cls,
             cls.company_b,
             [(cls.ann, 3000.0), (cls.rep_b1, 4000.0), (cls.rep_b2, 5000.0)],
         )
@@ -241,7 +208,8 @@ class TestMultiCompany(IncentiveCommon):
         )
         everyone = cls.users_a | cls.users_b
         plans = cls.plan_a | cls.plan_b
-        rounds = cls._target_rounds()
+        rounds = target_rounds(cls)
+        week_plans, kpi_values = weekly_records(cls)
         scopes = {
             "incentive.cost.report": [("plan_id", "in", plans.ids)],
             "incentive.credit": [("user_id", "in", everyone.ids)],
@@ -271,64 +239,14 @@ class TestMultiCompany(IncentiveCommon):
             "performance.target.analysis": [("user_id", "in", everyone.ids)],
             "performance.target.proposal": [("round_id", "in", rounds.ids)],
             "performance.target.round": [("id", "in", rounds.ids)],
+            "performance.kpi.value": [("id", "in", kpi_values.ids)],
+            "performance.week.plan": [("id", "in", week_plans.ids)],
+            "performance.week.plan.line": [("plan_id", "in", week_plans.ids)],
         }
         # The records of this test, found as the superuser.
         cls.fixtures = {
             model: cls.env[model].search(domain) for model, domain in scopes.items()
         }
-
-    @classmethod
-    def _target_rounds(cls):
-        """February's targets of team A (company A) and of team B1 (company
-        B), both led by leader_a, negotiated in January."""
-        rounds = cls.env["performance.target.round"]
-        with freeze_time("2025-01-20"):
-            for team, period in ((cls.team_a, cls.feb), (cls.team_b1, cls.feb_b)):
-                company = period.company_id
-                cls._target(1000.0, owner=team, period=period, company_id=company.id)
-                rounds |= rounds.create(
-                    {
-                        "period_id": period.id,
-                        "team_id": team.id,
-                        "company_id": company.id,
-                        "deadline": "2025-01-25",
-                    }
-                )
-            rounds.action_propose()
-        return rounds
-
-    @classmethod
-    def _post_invoices(cls, company, specs, currency=None):
-        """Post one January invoice in ``company`` per ``(user, amount)``."""
-        currency = currency or company.currency_id
-        moves = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                [
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": cls.customers[0].id,
-                        "invoice_date": date(2025, 1, 10),
-                        "invoice_user_id": user.id,
-                        "currency_id": currency.id,
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Service",
-                                    "quantity": 1,
-                                    "price_unit": amount,
-                                    "tax_ids": [Command.clear()],
-                                }
-                            )
-                        ],
-                    }
-                    for user, amount in specs
-                ]
-            )
-        )
-        moves.action_post()
-        return moves
 
     # ------------------------------------------------------------
     # Helpers
@@ -501,8 +419,8 @@ class TestMultiCompany(IncentiveCommon):
                 "company_id": self.company_b.id,
             }
         )
-        moves = self._post_invoices(self.company_a, [(self.rep_1, 4000.0)], eur)
-        moves |= self._post_invoices(self.company_b, [(self.rep_b2, 4000.0)], eur)
+        moves = post_invoices(self, self.company_a, [(self.rep_1, 4000.0)], eur)
+        moves |= post_invoices(self, self.company_b, [(self.rep_b2, 4000.0)], eur)
         credits = self.Credit.search(
             [("move_id", "in", moves.ids), ("basis", "=", "invoice")]
         )

@@ -281,6 +281,7 @@ class PerformanceTarget(models.Model):
 
     @api.depends(
         "attainment",
+        "target_value",
         "period_id.date_start",
         "period_id.date_end",
         "kpi_id.kind",
@@ -309,6 +310,10 @@ class PerformanceTarget(models.Model):
             if company.id not in margins:
                 margins[company.id] = company.performance_pace_margin
             target.elapsed_pct = elapsed[period.id]
+            if target.currency_id.is_zero(target._get_effective_target()):
+                # Nothing to reach (a week planned at 0): no pace to judge.
+                target.pace_status = False
+                continue
             target.pace_status = pace.pace_status(
                 target.attainment,
                 elapsed[period.id],

@@ -12,6 +12,19 @@ class TestPaceAlerts(PerformanceCommon):
         return {}
 
     @freeze_time("2025-01-20")
+    def test_zero_target_has_no_pace(self):
+        """A target of 0 (a week planned at nothing) is neither behind nor
+        ahead, and raises no alert."""
+        zero = self._target(0.0, kpi=self.kpi_won, owner=self.rep_1)
+        self.assertEqual(zero.elapsed_pct, 64.5)  # 20 of 31 days, to 0.1
+        self.assertFalse(zero.pace_status)
+        self.env["performance.target"]._cron_pace_alerts()
+        self.assertFalse(zero.activity_ids)
+        # Planned again at 2, nothing done yet: behind.
+        zero.target_value = 2.0
+        self.assertEqual(zero.pace_status, "behind")
+
+    @freeze_time("2025-01-20")
     def test_alert_once_per_rep_and_period(self):
         """Behind pace: one activity for the leader and a notice to the rep, once."""
         self._invoices([(self.rep_1, 100.0, JAN_15), (self.rep_2, 900.0, JAN_15)])

@@ -40,7 +40,7 @@ registry.category("web_tour.tours").add("sales_performance_rep_agrees_targets_ph
         },
         {
             content: "The card now waits on the leader",
-            trigger: `${PROPOSALS} .o_kanban_record:contains('Invoiced Revenue'):contains('waiting on your leader')`,
+            trigger: `${PROPOSALS} .o_kanban_record:contains('Invoiced Revenue'):contains("Waiting on your leader's answer")`,
         },
     ],
 });

@@ -268,7 +268,7 @@ class PerformancePeriod(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
-        job._get_cron()._trigger()
+        job._wake()
         return job
 
     def _finish_close(self, before, pending):

@@ -125,8 +125,30 @@ class PerformancePeriodCloseJob(models.Model):
         )
         return count
 
-    def _get_cron(self):
-        return self.env.ref("sales_performance.ir_cron_performance_period_close")
+    def _get_crons(self):
+        """The scheduled actions that run the close: the suite ships two, so
+        that two cron workers close chunks at once (Odoo runs one step of a
+        scheduled action at a time); an administrator duplicates one to use
+        more."""
+        code = "model._cron_run()"
+        return (
+            self.env["ir.cron"]
+            .sudo()
+            .search([("model_id.model", "=", self._name), ("code", "=", code)])
+        )
+
+    def _wake(self):
+        """Make every scheduled action of the close run as soon as a worker
+        is free."""
+        for cron in self._get_crons():
+            cron._trigger()
+
+    @api.model
+    def _wake_after_rollback(self):
+        """Wake the close in a transaction of its own: the current one is
+        about to be rolled back with its triggers."""
+        with self.env.registry.cursor() as cr:
+            self.with_env(self.env(cr=cr))._wake()
 
     def _run_chunk(self, chunk):
         """Close the chunk's salespeople as the person who started the close;
@@ -141,6 +163,9 @@ class PerformancePeriodCloseJob(models.Model):
                 )
                 chunk.write({"state": "done", "error": False})
         except RETRYABLE_ERRORS:
+            # Another worker got there first: this step is rolled back and
+            # the chunk stays to do; a worker takes it again at once.
+            self._wake_after_rollback()
             raise
         except Exception as error:  # noqa: BLE001 (any error of the chunk stops it alone)
             _logger.exception("Chunk %s of the close of %s failed", chunk.id, period.id)
@@ -176,7 +201,7 @@ class PerformancePeriodCloseJob(models.Model):
             {"state": "todo"}
         )
         self.write({"state": "running", "error": False})
-        self._get_cron()._trigger()
+        self._wake()
 
 
 class PerformancePeriodCloseChunk(models.Model):

@@ -14,6 +14,7 @@ from odoo.addons.sales_performance.models.performance_period_background import (
 from .committed_case import CommittedCase
 
 CRON = "sales_performance.ir_cron_performance_period_close"
+CRON_2 = "sales_performance.ir_cron_performance_period_close_2"
 REP_GROUPS = (
     "sales_team.group_sale_salesman",
     "sales_performance.group_performance_user",
@@ -433,5 +434,33 @@ class TestBackgroundClose(CommittedCase):
             cr.rollback()
         self.assertEqual(self._progress(), ("running", 3, 5))
         self.assertTrue(self._run_worker())
+        self.assertEqual(self._progress(), ("done", 5, 5))
+        self.assertEqual(self._background(), reference)
+
+    def test_two_workers_at_once(self):
+        """The click wakes both scheduled actions of the close; two workers
+        on two connections take different chunks at the same time, neither
+        waits for the other, and together they close the period as in one
+        go."""
+        reference = self._one_go()
+        self._start()
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            crons = env["performance.period.close.job"]._get_crons()
+            self.assertEqual(crons, env.ref(CRON) | env.ref(CRON_2))
+            triggered = env["ir.cron.trigger"].search([("cron_id", "in", crons.ids)])
+            self.assertEqual(triggered.cron_id, crons)
+        for pair in range(2):
+            with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+                # B gives up rather than wait for a lock A holds.
+                cr_b.execute("SET LOCAL lock_timeout = '5s'")
+                self._env(cr_a)["performance.period.close.job"]._cron_run()
+                self._env(cr_b)["performance.period.close.job"]._cron_run()
+                cr_a.commit()
+                cr_b.commit()
+            self.assertEqual(self._progress(), ("running", 2 * pair + 2, 5))
+        with patch.object(ir_cron, "MAX_BATCH_PER_CRON_JOB", 1):
+            self.assertTrue(self.run_cron_worker(CRON_2))
+            self.assertTrue(self.run_cron_worker(CRON))
         self.assertEqual(self._progress(), ("done", 5, 5))
         self.assertEqual(self._background(), reference)

@@ -19,6 +19,7 @@ CRONS = (
     "sales_performance.ir_cron_performance_week_plan",
     "sales_performance.ir_cron_performance_week_report",
     "sales_performance.ir_cron_performance_period_close",
+    "sales_performance.ir_cron_performance_period_close_2",
     "sales_performance_incentive.ir_cron_incentive_statement_compute",
 )
 # Columns that only say when a run happened: a refresh writes its rows again

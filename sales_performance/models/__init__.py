@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_groups
 from . import res_users
+from . import performance_home
 from . import res_partner
 from . import res_config_settings
 from . import crm_team

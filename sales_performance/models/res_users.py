@@ -67,7 +67,7 @@ class ResUsers(models.Model):
 
     @api.model
     def action_open_my_performance(self):
-        """The salesperson's own form. It carries the id and path of the
+        """The salesperson's own home (``performance.home``). It carries the id and path of the
         *My Performance* menu action, so that the web client shows the app's
         menu around it, also when it is the user's home action."""
         # sudo: only administrators read server actions; its path is public.
@@ -77,7 +77,7 @@ class ResUsers(models.Model):
             "id": home.id,
             "path": home.path,
             "name": _("My Performance"),
-            "res_model": "res.users",
+            "res_model": "performance.home",
             "res_id": self.env.uid,
             "view_mode": "form",
             "views": [

@@ -18,5 +18,6 @@ from . import incentive_statement_line
 from . import incentive_dispute
 from . import crm_lead
 from . import res_users
+from . import performance_home
 from . import performance_period
 from . import incentive_accounting

@@ -39,6 +39,8 @@ MATRIX = {
     "performance.calibration": ("", "", "rwcu", "rwcu", "", "", ""),
     "performance.calibration.line": ("", "", "rwcu", "rwcu", "", "", ""),
     "performance.department.calibration.report": ("", "", "r", "r", "", "", ""),
+    # Each user's own row only (record rule); read as the user.
+    "performance.home": ("r", "r", "r", "r", "r", "", ""),
     "performance.invoice.report": ("r", "r", "r", "r", "r", "", ""),
     "performance.kpi": ("r", "r", "r", "rwcu", "r", "", ""),
     "performance.kpi.value": ("r", "rwcu", "rwcu", "rwcu", "r", "", ""),

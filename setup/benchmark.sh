@@ -29,6 +29,14 @@ Options:
   --no-oca         skip the OCA commission peer (default: at L = 100000, with
                    commission_oca and account_commission_oca 18.0 installed from
                    PyPI into the benchmark's own directory)
+  --no-load        skip the load of reps' visits over HTTP (default: on a copy
+                   of the headline database, setup/benchmark/load.py: 1, 10,
+                   25 and 50 reps in flight, then 25 during a background close)
+  --big N:L        the background close point (default 10000:10000000): N reps,
+                   L lines generated into NAME_big, closed in the background by
+                   two cron workers (setup/benchmark/bgclose.py), then dropped;
+                   about 10 GB of disk while it lasts
+  --no-big         skip that point
   --db NAME        database of the headline point, kept afterwards
                    (default sp_bench); the others are NAME_<N>_<L>, dropped
   --reset          rebuild the base database NAME_base
@@ -44,6 +52,8 @@ teams=50
 lines=1000000
 scaling=1
 oca=1
+load=1
+big="10000:10000000"
 db="sp_bench"
 reset=""
 out=""
@@ -54,6 +64,9 @@ while [ $# -gt 0 ]; do
         --lines) lines="${2:?}"; shift 2 ;;
         --no-scaling) scaling=""; shift ;;
         --no-oca) oca=""; shift ;;
+        --no-load) load=""; shift ;;
+        --big) big="${2:?}"; shift 2 ;;
+        --no-big) big=""; shift ;;
         --db) db="${2:?}"; shift 2 ;;
         --reset) reset=1; shift ;;
         --out) out="${2:?}"; shift 2 ;;
@@ -61,7 +74,7 @@ while [ $# -gt 0 ]; do
         *) usage >&2; sp_die "unknown argument: $1" ;;
     esac
 done
-for number in "$reps" "$teams" "$lines"; do
+for number in "$reps" "$teams" "$lines" ${big:+"${big%%:*}" "${big##*:}"}; do
     [[ "$number" =~ ^[0-9]+$ ]] || sp_die "not a number: $number"
 done
 sp_require_odoo
@@ -179,6 +192,33 @@ if [ -n "$oca" ] && [ -z "$oca_done" ]; then
     oca_peer "$peer_db" "$reps" 100000 ||
         sp_warn "the OCA peer failed (see $run_dir); going on without it"
     sp_drop_db "$peer_db"
+fi
+
+if [ -n "$load" ]; then
+    sp_info "[$reps reps, $lines lines] load of reps' visits over HTTP (copy of '$db')"
+    (cd / && python3 "$SP_SETUP_DIR/benchmark/load.py" --config "$conf" --db "$db" \
+        --out "$results/load.json") >"$run_dir/load.out" 2>&1 ||
+        sp_warn "the load measurement failed, see $run_dir/load.out"
+    sp_drop_db "${db}_load"
+fi
+
+if [ -n "$big" ]; then
+    big_reps="${big%%:*}"
+    big_lines="${big##*:}"
+    big_db="${db}_big"
+    sp_drop_db "$big_db"
+    createdb -T "$base" "$big_db"
+    sp_info "[$big_reps reps, $big_lines lines] generating into '$big_db'"
+    run --db "$big_db" generate --reps "$big_reps" --teams "$teams" \
+        --lines "$big_lines" | tee "$run_dir/generate-$big_db.json"
+    psql -X -q -d "$big_db" -c "VACUUM ANALYZE" >/dev/null
+    run --db "$big_db" measure bound \
+        --out "$results/${big_reps}_${big_lines}_bound.json" >/dev/null
+    sp_info "[$big_reps reps, $big_lines lines] background close, two cron workers"
+    (cd / && python3 "$SP_SETUP_DIR/benchmark/bgclose.py" --config "$conf" \
+        --db "$big_db" --workers 2 --chunk 200 --out "$results/bgclose.json") ||
+        sp_warn "the background close point failed"
+    sp_drop_db "$big_db"
 fi
 
 python3 "$driver" report --results "$results" --out "$out"

@@ -15,7 +15,7 @@ class PerformanceHome(models.Model):
     _auto = False
     _rec_name = "user_id"
 
-    user_id = fields.Many2one("res.users", string="User", readonly=True)
+    user_id = fields.Many2one("res.users", readonly=True)
     performance_target_ids = fields.Many2many(
         related="user_id.performance_target_ids", related_sudo=False
     )

@@ -67,9 +67,10 @@ class ResUsers(models.Model):
 
     @api.model
     def action_open_my_performance(self):
-        """The salesperson's own home (``performance.home``). It carries the id and path of the
-        *My Performance* menu action, so that the web client shows the app's
-        menu around it, also when it is the user's home action."""
+        """The salesperson's own home (``performance.home``). It carries the
+        id and path of the *My Performance* menu action, so that the web
+        client shows the app's menu around it, also when it is the user's
+        home action."""
         # sudo: only administrators read server actions; its path is public.
         home = self.env.ref("sales_performance.action_my_performance").sudo()
         return {

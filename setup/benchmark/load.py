@@ -39,7 +39,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import psutil
@@ -47,9 +47,9 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from load_visit import PASSWORD, Rep  # noqa: E402
 from run import META_KEY, _specification, open_env  # noqa: E402
 
-PASSWORD = "bench-load"
 REQUEST_LOG = re.compile(
     r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d+) - '
     r"(?P<queries>\d+) (?P<query_time>[\d.]+) (?P<remaining>[\d.]+)"
@@ -99,14 +99,16 @@ def _prepare(env, count):
 
         def view(model, view_type, xmlid=None):
             view_id = env.ref(xmlid).id if xmlid else False
-            arch = rep_env[model].get_views([(view_id, view_type)])["views"][
-                view_type
-            ]["arch"]
+            arch = rep_env[model].get_views([(view_id, view_type)])["views"][view_type][
+                "arch"
+            ]
             return _specification(rep_env, model, etree.fromstring(arch))
 
         specs = {
             "home": view(
-                "res.users", "form", "sales_performance.res_users_view_form_my_performance"
+                "performance.home",
+                "form",
+                "sales_performance.res_users_view_form_my_performance",
             ),
             "targets": view("performance.target", "kanban"),
             "statements": view("incentive.statement", "kanban"),
@@ -150,11 +152,19 @@ def _start_close(env, chunk):
 def _close_state(db, period_id):
     out = subprocess.run(
         [
-            "psql", "-X", "-At", "-d", db, "-c",
+            "psql",
+            "-X",
+            "-At",
+            "-d",
+            db,
+            "-c",
             "SELECT job.state FROM performance_period_close_job job "
-            f"JOIN performance_period p ON p.close_job_id = job.id WHERE p.id = {int(period_id)}",
+            "JOIN performance_period p ON p.close_job_id = job.id "
+            f"WHERE p.id = {int(period_id)}",
         ],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return out.stdout.strip()
 
@@ -175,13 +185,33 @@ def _odoo_bin():
 
 def _start_server(conf, db, port, workers, logfile):
     command = [
-        sys.executable, str(_odoo_bin()), "-c", conf, "-d", db,
-        "--db-filter", f"^{db}$", "--http-interface", "127.0.0.1",
-        "--http-port", str(port), "--gevent-port", str(port + 1),
-        "--workers", str(workers), "--max-cron-threads", "2",
-        "--limit-time-real", "600", "--limit-time-cpu", "600",
-        "--logfile", str(logfile), "--log-level", "info",
-    ]  # fmt: skip
+        sys.executable,
+        str(_odoo_bin()),
+        "-c",
+        conf,
+        "-d",
+        db,
+        "--db-filter",
+        f"^{db}$",
+        "--http-interface",
+        "127.0.0.1",
+        "--http-port",
+        str(port),
+        "--gevent-port",
+        str(port + 1),
+        "--workers",
+        str(workers),
+        "--max-cron-threads",
+        "2",
+        "--limit-time-real",
+        "600",
+        "--limit-time-cpu",
+        "600",
+        "--logfile",
+        str(logfile),
+        "--log-level",
+        "info",
+    ]
     server = subprocess.Popen(command, cwd="/", start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     for _attempt in range(300):
@@ -225,175 +255,6 @@ def _cpu_seconds(server):
 
 
 # ----------------------------------------------------------------------------
-# A rep's visit
-# ----------------------------------------------------------------------------
-
-
-class Rep:
-    def __init__(self, url, db, login, specs):
-        self.url = url
-        self.db = db
-        self.session = requests.Session()
-        self.specs = specs
-        self.timings = []  # (label, screen, seconds, ok)
-        self.rpc_id = 0
-        result = self._rpc(
-            "/web/session/authenticate",
-            {"db": db, "login": login, "password": PASSWORD},
-            label=None,
-        )
-        self.uid = result["uid"]
-        self.context = {
-            "lang": "en_US",
-            "tz": "UTC",
-            "uid": self.uid,
-            "allowed_company_ids": [result["user_companies"]["current_company"]],
-        }
-
-    def _rpc(self, path, params, label, screen=None):
-        self.rpc_id += 1
-        start = time.perf_counter()
-        ok = False
-        result = None
-        try:
-            response = self.session.post(
-                self.url + path,
-                json={"jsonrpc": "2.0", "method": "call", "id": self.rpc_id,
-                      "params": params},
-                timeout=120,
-            )  # fmt: skip
-            if response.status_code == 200:
-                body = response.json()
-                ok = "error" not in body
-                result = body.get("result")
-        except requests.RequestException:
-            pass
-        if label:
-            self.timings.append((label, screen, time.perf_counter() - start, ok))
-        if label is None and not ok:
-            raise RuntimeError(f"{path} failed")
-        return result
-
-    def _get(self, path, label, screen):
-        start = time.perf_counter()
-        ok = False
-        try:
-            ok = self.session.get(self.url + path, timeout=120).status_code == 200
-        except requests.RequestException:
-            pass
-        self.timings.append((label, screen, time.perf_counter() - start, ok))
-
-    def _kw(self, model, method, args, kwargs, label, screen):
-        kwargs = {"context": dict(self.context), **kwargs}
-        return self._rpc(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {"model": model, "method": method, "args": args, "kwargs": kwargs},
-            label,
-            screen,
-        )
-
-    def _views(self, model, action, label, screen):
-        views = [
-            [view_id or False, view_type]
-            for view_id, view_type in (action or {}).get("views", [])
-        ]
-        if action and action.get("search_view_id"):
-            views.append([action["search_view_id"][0], "search"])
-        else:
-            views.append([False, "search"])
-        options = {
-            "action_id": (action or {}).get("id"),
-            "embedded_action_id": False,
-            "embedded_parent_res_id": False,
-            "load_filters": True,
-            "toolbar": True,
-            "mobile": True,
-        }
-        return self._kw(model, "get_views", [], {"views": views, "options": options},
-                        label, screen)  # fmt: skip
-
-    def visit(self):
-        context = {"context": self.context}
-        # 1. My Performance, a fresh page load.
-        screen = "home"
-        start = time.perf_counter()
-        self._get("/odoo/my-performance", "page", screen)
-        home = self._rpc("/web/action/load", {"action_id": "my-performance", **context},
-                         "action/load", screen)  # fmt: skip
-        self._rpc(
-            "/mail/data",
-            {"init_messaging": {}, "failures": True, "systray_get_activities": True,
-             **context},
-            "mail/data", screen,
-        )  # fmt: skip
-        action = self._rpc("/web/action/run", {"action_id": (home or {}).get("id"),
-                           **context}, "action/run", screen)  # fmt: skip
-        action = action if isinstance(action, dict) else {}
-        self._views("res.users", action, "res.users/get_views", screen)
-        self._kw("res.users", "web_read", [[self.uid]],
-                 {"specification": self.specs["home"]}, "res.users/web_read", screen)  # fmt: skip
-        self.timings.append(("screen", screen, time.perf_counter() - start, True))
-        # 2. Targets.
-        screen = "targets"
-        start = time.perf_counter()
-        action = self._rpc(
-            "/web/action/load",
-            {"action_id": "sales_performance.action_performance_target", **context},
-            "action/load", screen,
-        )  # fmt: skip
-        self._views("performance.target", action, "performance.target/get_views", screen)
-        today = date.today().isoformat()
-        self._kw(
-            "performance.target", "web_search_read", [],
-            {"specification": self.specs["targets"], "offset": 0, "order": "",
-             "limit": 80, "count_limit": 10001,
-             "domain": ["&", ["period_id.date_start", "<=", today],
-                        ["period_id.date_end", ">=", today]]},
-            "performance.target/web_search_read", screen,
-        )  # fmt: skip
-        self.timings.append(("screen", screen, time.perf_counter() - start, True))
-        # 3. Statements.
-        screen = "statements"
-        start = time.perf_counter()
-        action = self._rpc(
-            "/web/action/load",
-            {"action_id": "sales_performance_incentive.action_incentive_statement",
-             **context},
-            "action/load", screen,
-        )  # fmt: skip
-        self._views("incentive.statement", action, "incentive.statement/get_views",
-                    screen)  # fmt: skip
-        found = self._kw(
-            "incentive.statement", "web_search_read", [],
-            {"specification": self.specs["statements"], "offset": 0, "order": "",
-             "limit": 80, "count_limit": 10001, "domain": [["user_id", "=", self.uid]]},
-            "incentive.statement/web_search_read", screen,
-        )  # fmt: skip
-        self.timings.append(("screen", screen, time.perf_counter() - start, True))
-        records = (found or {}).get("records") or []
-        if not records:
-            return
-        # 4. The latest statement.
-        screen = "statement"
-        start = time.perf_counter()
-        statement = records[0]["id"]
-        self._kw("incentive.statement", "web_read", [[statement]],
-                 {"specification": self.specs["statement"]},
-                 "incentive.statement/web_read", screen)  # fmt: skip
-        self._rpc(
-            "/mail/thread/data",
-            {"request_list": ["activities", "attachments", "followers",
-                              "scheduledMessages", "suggestedRecipients"],
-             "thread_id": statement, "thread_model": "incentive.statement"},
-            "mail/thread/data", screen,
-        )  # fmt: skip
-        self._rpc("/mail/thread/messages", {"thread_id": statement, "limit": 30,
-                  "thread_model": "incentive.statement"}, "mail/thread/messages",
-                  screen)  # fmt: skip
-        self.timings.append(("screen", screen, time.perf_counter() - start, True))
-
-
-# ----------------------------------------------------------------------------
 # Levels
 # ----------------------------------------------------------------------------
 
@@ -418,7 +279,9 @@ def _warm_up(url, db, prepared, workers):
     """Visits on every worker until each has answered every request once:
     the first answer of a worker builds its caches (views, translations,
     assets' hashes), which a server running for a while has done."""
-    reps = [Rep(url, db, login, prepared["specs"]) for login in prepared["logins"][:workers]]
+    reps = [
+        Rep(url, db, login, prepared["specs"]) for login in prepared["logins"][:workers]
+    ]
     for _round in range(3):
         threads = [threading.Thread(target=rep.visit) for rep in reps]
         for thread in threads:
@@ -428,7 +291,9 @@ def _warm_up(url, db, prepared, workers):
 
 
 def _run_level(url, db, prepared, count, seconds, server, logfile, until=None):
-    reps = [Rep(url, db, login, prepared["specs"]) for login in prepared["logins"][:count]]
+    reps = [
+        Rep(url, db, login, prepared["specs"]) for login in prepared["logins"][:count]
+    ]
     log_start = logfile.stat().st_size
     cpu_before = _cpu_seconds(server)
     stop = threading.Event()
@@ -464,7 +329,9 @@ def _run_level(url, db, prepared, count, seconds, server, logfile, until=None):
         "errors": sum(1 for t in requests_ if not t[3]),
         "all_requests": _percentiles([t[2] for t in requests_]),
         "screens": {
-            screen: _percentiles([t[2] for t in timings if t[0] == "screen" and t[1] == screen])
+            screen: _percentiles(
+                [t[2] for t in timings if t[0] == "screen" and t[1] == screen]
+            )
             for screen in ("home", "targets", "statements", "statement")
         },
         "per_request": {
@@ -480,20 +347,25 @@ def _run_level(url, db, prepared, count, seconds, server, logfile, until=None):
     with logfile.open() as handle:
         handle.seek(log_start)
         rows = [match.groupdict() for match in map(REQUEST_LOG.search, handle) if match]
-    rows = [row for row in rows if not row["path"].startswith(("/web/session", "/web/health",
-            "/websocket"))]  # fmt: skip
+    skipped = ("/web/session", "/web/health", "/websocket")
+    rows = [row for row in rows if not row["path"].startswith(skipped)]
     if rows and done:
         result["server_per_visit"] = {
             "requests": round(len(rows) / done, 1),
             "queries": round(sum(int(r["queries"]) for r in rows) / done, 1),
             "sql_ms": round(1000 * sum(float(r["query_time"]) for r in rows) / done, 1),
-            "python_ms": round(1000 * sum(float(r["remaining"]) for r in rows) / done, 1),
+            "python_ms": round(
+                1000 * sum(float(r["remaining"]) for r in rows) / done, 1
+            ),
         }
         by_path = {}
         for row in rows:
-            by_path.setdefault(row["path"].split("?")[0], []).append(int(row["queries"]))
+            by_path.setdefault(row["path"].split("?")[0], []).append(
+                int(row["queries"])
+            )
         result["queries_per_request"] = {
-            path: round(statistics.mean(values), 1) for path, values in sorted(by_path.items())
+            path: round(statistics.mean(values), 1)
+            for path, values in sorted(by_path.items())
         }
     return result
 
@@ -523,6 +395,9 @@ def main():
     logfile.unlink(missing_ok=True)
     server, url = _start_server(args.config, copy, args.port, args.workers, logfile)
     result = {
+        "step": "load",
+        "reps": prepared["reps"],
+        "lines": prepared["lines"],
         "reps_in_db": prepared["reps"],
         "lines_in_db": prepared["lines"],
         "workers": args.workers,
@@ -546,11 +421,21 @@ def main():
                     ended.setdefault("at", time.perf_counter())
                 return "at" in ended
 
-            level = _run_level(url, copy, prepared, args.close_level, 600, server,
-                               logfile, until=close_done)  # fmt: skip
+            level = _run_level(
+                url,
+                copy,
+                prepared,
+                args.close_level,
+                600,
+                server,
+                logfile,
+                until=close_done,
+            )
             level["during_close"] = {
                 "state": _close_state(copy, period_id),
-                "close_seconds": round(ended.get("at", time.perf_counter()) - started, 1),
+                "close_seconds": round(
+                    ended.get("at", time.perf_counter()) - started, 1
+                ),
                 "chunk": args.chunk,
             }
             result["levels"].append(level)
@@ -571,3 +456,56 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def _n(value):
+    return f"{value:,}".replace(",", " ")
+
+
+def report_lines(result):
+    """The load table of the README, from the JSON this script writes."""
+    out = [
+        f"Rep visits over HTTP: Odoo with {result['workers']} HTTP workers and 2 "
+        f"cron workers on {_n(result['reps_in_db'])} reps × "
+        f"{_n(result['lines_in_db'])} "
+        "lines (a copy); the reps run in this machine's other processes. A visit: "
+        "My Performance (fresh page load), Targets, Statements, one statement: "
+        "15 requests.",
+        "",
+        "| reps in flight | visits/s | requests/s | p50 (ms) | p95 (ms) | p99 (ms) "
+        "| home p95 (ms) | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for level in result["levels"]:
+        label = str(level["reps"])
+        if "during_close" in level:
+            close = level["during_close"]
+            label += (
+                f" during a background close (done in {close['close_seconds']} s, "
+                f"{close['state']})"
+            )
+        every = level["all_requests"]
+        out.append(
+            f"| {label} | {level['visits_per_second']} "
+            f"| {level['requests_per_second']} "
+            f"| {every['p50_ms']:.0f} | {every['p95_ms']:.0f} | {every['p99_ms']:.0f} "
+            f"| {level['screens']['home'].get('p95_ms', 0):.0f} | {level['errors']} |"
+        )
+    single = next((lv for lv in result["levels"] if lv["reps"] == 1), None)
+    if single and single.get("server_per_visit"):
+        cost = single["server_per_visit"]
+        cpu = single["cpu_per_visit_ms"]
+        out += [
+            "",
+            f"One visit at one rep in flight: {cost['queries']:.0f} queries "
+            f"({cost['sql_ms']:.0f} ms waiting on PostgreSQL, {cost['python_ms']:.0f} "
+            f"ms in Odoo's Python, from Odoo's request log); CPU {cpu['odoo']:.0f} ms "
+            f"of Odoo and {cpu['postgres']:.0f} ms of PostgreSQL processes. "
+            f"Server errors logged: {result.get('server_errors', 0)}.",
+            "",
+            "| request | queries |",
+            "|---|---:|",
+        ]
+        for path, queries in single.get("queries_per_request", {}).items():
+            out.append(f"| `{path}` | {queries:.0f} |")
+    return out

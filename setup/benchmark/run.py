@@ -438,6 +438,8 @@ def _fmt_n(value):
 
 def cmd_report(args):
     rows = _load(args.results)
+    extra = {row["step"]: row for row in rows if row["step"] in ("load", "bgclose")}
+    rows = [row for row in rows if row["step"] not in extra]
     by_key = {}
     for row in rows:
         by_key.setdefault((row["reps"], row["lines"]), {})[row["step"]] = row
@@ -510,6 +512,16 @@ def cmd_report(args):
                     f"| {t['web_read'] * 1000:.0f} | {t['total'] * 1000:.0f} "
                     f"| {t['queries']:.0f} |"
                 )
+    if "bgclose" in extra:
+        import bgclose
+
+        out += ["", "The background close (two cron workers):", ""]
+        out += bgclose.report_lines(extra["bgclose"])
+    if "load" in extra:
+        import load
+
+        out.append("")
+        out += load.report_lines(extra["load"])
     text = "\n".join(out) + "\n"
     Path(args.out).write_text(text)
     print(text)
